@@ -1,0 +1,70 @@
+-- Shared building blocks of the report SQL, installed as TEMP macros on every read connection
+-- (never stored in the database file). Parameters arrive bound; these only compose them.
+
+-- Every location with each of its ancestors (itself included), so a region filter at any level of
+-- the tree (country, admin1, admin2, city) matches contacts placed anywhere below it.
+CREATE OR REPLACE TEMP VIEW location_lineage AS
+WITH RECURSIVE walk(location_id, ancestor_id, ancestor_level, depth) AS (
+  SELECT location_id, location_id, level, 0 FROM locations
+  UNION ALL
+  SELECT w.location_id, l.parent_id, p.level, w.depth + 1
+  FROM walk w JOIN locations l ON l.location_id = w.ancestor_id
+  JOIN locations p ON p.location_id = l.parent_id
+  WHERE l.parent_id IS NOT NULL AND l.parent_id <> l.location_id AND w.depth < 10
+)
+SELECT location_id, ancestor_id, ancestor_level FROM walk;
+
+-- Outreach contacts (type access: user and personal contacts are never seekers) matching the
+-- global filters other than the window. NULL means "no filter".
+CREATE OR REPLACE TEMP MACRO seekers(p_region, p_language, p_gender, p_source, p_campaign) AS TABLE
+SELECT c.*, c.location_ids[1] AS primary_location_id
+FROM contacts c
+WHERE c.contact_type = 'access'
+  AND (p_region IS NULL OR EXISTS (
+        SELECT 1 FROM location_lineage ll
+        WHERE list_contains(c.location_ids, ll.location_id) AND ll.ancestor_id = p_region))
+  AND (p_language IS NULL OR list_contains(c.languages, p_language))
+  AND (p_gender IS NULL OR c.gender = p_gender)
+  AND (p_source IS NULL OR list_contains(c.sources, p_source))
+  AND (p_campaign IS NULL OR list_contains(c.campaigns, p_campaign));
+
+-- The start of the time bucket a timestamp falls in, for the grain parameter.
+CREATE OR REPLACE TEMP MACRO period_start(p_grain, ts) AS
+  date_trunc(p_grain, ts)::DATE;
+
+-- Workers who take contacts.
+CREATE OR REPLACE TEMP MACRO is_multiplier(roles) AS list_contains(roles, 'multiplier');
+
+-- One row per assignment of a contact to a multiplier, ending at the contact's next assignment.
+-- Milestone times are the first time each was reached during that episode. Durations are not
+-- computed here: the reports censor unreached episodes at min(episode end, close, as-of), so slow
+-- workers do not look fast.
+CREATE OR REPLACE TEMP VIEW assignment_episodes AS
+WITH assigned AS (
+  SELECT e.contact_id, e.target_user_id AS user_id, e.occurred_at AS assigned_at,
+         lead(e.occurred_at) OVER (PARTITION BY e.contact_id ORDER BY e.occurred_at, e.event_id) AS next_assigned_at
+  FROM events e
+  WHERE e.kind = 'assigned' AND e.target_user_id IS NOT NULL
+)
+SELECT
+  a.contact_id, a.user_id, a.assigned_at, a.next_assigned_at,
+  min(x.occurred_at) FILTER (WHERE x.kind = 'accepted') AS accepted_at,
+  min(x.occurred_at) FILTER (WHERE x.kind = 'declined') AS declined_at,
+  min(x.occurred_at) FILTER (WHERE x.kind IN ('attempt', 'established', 'scheduled', 'met', 'no_show')
+    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('attempted', 'established', 'scheduled', 'met', 'ongoing', 'coaching'))) AS first_attempt_at,
+  min(x.occurred_at) FILTER (WHERE x.kind IN ('established', 'scheduled', 'met')
+    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('established', 'scheduled', 'met', 'ongoing', 'coaching'))) AS established_at,
+  min(x.occurred_at) FILTER (WHERE x.kind = 'met'
+    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('met', 'ongoing', 'coaching'))) AS first_meeting_at,
+  min(x.occurred_at) FILTER (WHERE x.kind = 'status_changed' AND x.new_value IN ('closed', 'paused')) AS stopped_at
+FROM assigned a
+JOIN multipliers m ON m.user_id = a.user_id AND is_multiplier(m.roles)
+LEFT JOIN events x ON x.contact_id = a.contact_id AND x.occurred_at >= a.assigned_at
+  AND (a.next_assigned_at IS NULL OR x.occurred_at < a.next_assigned_at)
+GROUP BY a.contact_id, a.user_id, a.assigned_at, a.next_assigned_at;
+
+-- The place a contact is counted in, rolled up to a level of the tree (0 country ... 3 city): the
+-- ancestor at that level, or the place itself when it sits higher than the level asked for.
+CREATE OR REPLACE TEMP MACRO place_at_level(p_location, p_level) AS coalesce(
+  (SELECT ll.ancestor_id FROM location_lineage ll WHERE ll.location_id = p_location AND ll.ancestor_level = p_level LIMIT 1),
+  p_location);

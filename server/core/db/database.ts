@@ -1,0 +1,95 @@
+// Opening the embedded DuckDB file: explicit threads and memory limit (the machine is shared),
+// schema applied once on creation, and small helpers that cast nothing implicitly.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const QUERIES_DIR = path.join(REPO_ROOT, 'queries');
+export const DEFAULT_DB_PATH = path.join(REPO_ROOT, 'data', 'handoff.duckdb');
+
+/** Schema files applied, in order, when a database is created. Later issues add their own file. */
+const SCHEMA_FILES = ['schema.sql', 'schema_auth.sql'];
+
+export interface DatabaseSettings {
+  threads?: number;
+  memoryLimit?: string;
+}
+
+export interface Database {
+  path: string;
+  instance: DuckDBInstance;
+  /** Shared connection for reads (reports, health). Imports open their own, for their transaction. */
+  connection: DuckDBConnection;
+  created: boolean;
+  close(): void;
+}
+
+export async function openDatabase(dbPath: string, settings: DatabaseSettings = {}): Promise<Database> {
+  fs.mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const existed = fs.existsSync(dbPath);
+  const instance = await DuckDBInstance.create(dbPath, {
+    threads: String(settings.threads ?? Number(process.env.HANDOFF_DB_THREADS ?? 2)),
+    memory_limit: settings.memoryLimit ?? process.env.HANDOFF_DB_MEMORY ?? '2GB',
+  });
+  const connection = await instance.connect();
+  let created = false;
+  if (!existed || !(await tableExists(connection, 'meta'))) {
+    await applySchema(connection);
+    created = true;
+  }
+  return {
+    path: dbPath,
+    instance,
+    connection,
+    created,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function applySchema(connection: DuckDBConnection): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const file of SCHEMA_FILES) {
+      const full = path.join(QUERIES_DIR, file);
+      if (fs.existsSync(full)) await connection.run(fs.readFileSync(full, 'utf8'));
+    }
+    await connection.run("INSERT INTO meta VALUES ('schema_version', '1')");
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+export async function tableExists(connection: DuckDBConnection, table: string): Promise<boolean> {
+  const rows = await queryRows<{ n: number }>(
+    connection,
+    'SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = $table',
+    { table },
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/** Runs a parameterised query and returns JSON-safe row objects. Parameters are always bound. */
+export async function queryRows<T = Record<string, unknown>>(
+  connection: DuckDBConnection,
+  sql: string,
+  params?: Record<string, DuckDBValue> | DuckDBValue[],
+): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params as Record<string, DuckDBValue>);
+  return reader.getRowObjectsJson() as unknown as T[];
+}
+
+/** The dataset version: how many imports have succeeded. Reports and caches key on it. */
+export async function datasetVersion(connection: DuckDBConnection): Promise<number> {
+  const rows = await queryRows<{ v: number }>(
+    connection,
+    "SELECT coalesce(max(version), 0)::INTEGER AS v FROM imports WHERE outcome = 'ok'",
+  );
+  return rows[0]?.v ?? 0;
+}

@@ -1,0 +1,107 @@
+// Running reports for many callers: a small pool of read connections (each with the report macros),
+// a result cache keyed by report + normalised params + dataset version (+ role), shared in-flight
+// queries so identical concurrent requests run once, and a time limit that interrupts DuckDB.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { datasetVersion, type Database } from '../db/database.ts';
+import { installReportMacros, runReport, type ReportResult } from './registry.ts';
+
+export class ReportTimeout extends Error {
+  constructor(readonly report: string, readonly seconds: number) {
+    super(`report "${report}" ran longer than ${seconds} s and was cancelled; narrow the filters (date window, region) and try again`);
+    this.name = 'ReportTimeout';
+  }
+}
+
+export interface ReportServiceOptions {
+  poolSize?: number;
+  timeoutMs?: number;
+  cacheEntries?: number;
+}
+
+export interface ReportService {
+  run(name: string, raw: Record<string, string | undefined>, scope?: string): Promise<{ result: ReportResult; cached: boolean }>;
+  datasetVersion(): Promise<number>;
+  close(): void;
+}
+
+export async function createReportService(db: Database, options: ReportServiceOptions = {}): Promise<ReportService> {
+  const timeoutMs = options.timeoutMs ?? Number(process.env.HANDOFF_REPORT_TIMEOUT_MS ?? 30_000);
+  const maxEntries = options.cacheEntries ?? 500;
+  const idle: DuckDBConnection[] = [];
+  const waiting: ((c: DuckDBConnection) => void)[] = [];
+  const all: DuckDBConnection[] = [];
+  for (let i = 0; i < (options.poolSize ?? 2); i++) {
+    const connection = await db.instance.connect();
+    await installReportMacros(connection);
+    idle.push(connection);
+    all.push(connection);
+  }
+  const acquire = () => new Promise<DuckDBConnection>((resolve) => {
+    const c = idle.pop();
+    if (c) resolve(c); else waiting.push(resolve);
+  });
+  const release = (c: DuckDBConnection) => {
+    const next = waiting.shift();
+    if (next) next(c); else idle.push(c);
+  };
+
+  const cache = new Map<string, ReportResult>();
+  const inFlight = new Map<string, Promise<ReportResult>>();
+  let versionSeen = -1;
+
+  async function currentVersion(): Promise<number> {
+    const connection = await acquire();
+    try {
+      return await datasetVersion(connection);
+    } finally {
+      release(connection);
+    }
+  }
+
+  async function execute(name: string, raw: Record<string, string | undefined>): Promise<ReportResult> {
+    const connection = await acquire();
+    const timer = setTimeout(() => connection.interrupt(), timeoutMs);
+    const started = Date.now();
+    try {
+      return await runReport(connection, name, raw);
+    } catch (error) {
+      if (Date.now() - started >= timeoutMs && /interrupt/i.test((error as Error).message)) {
+        throw new ReportTimeout(name, Math.round(timeoutMs / 1000));
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      release(connection);
+    }
+  }
+
+  return {
+    datasetVersion: currentVersion,
+    async run(name, raw, scope = '') {
+      const version = await currentVersion();
+      if (version !== versionSeen) {
+        // An import bumped the version: every cached result is stale.
+        cache.clear();
+        versionSeen = version;
+      }
+      // Key on the raw params sorted; the result's own params (with defaults) are what it reports.
+      const key = JSON.stringify([name, scope, version, Object.entries(raw).filter(([, v]) => v !== undefined && v !== '').sort()]);
+      const hit = cache.get(key);
+      if (hit) return { result: hit, cached: true };
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = execute(name, raw).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      const result = await pending;
+      if (result.datasetVersion === version) {
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+        cache.set(key, result);
+      }
+      return { result, cached: false };
+    },
+    close() {
+      for (const c of all) c.closeSync();
+    },
+  };
+}
