@@ -25,9 +25,11 @@ export interface ReportDefinition {
 
 const g = GLOBAL_PARAMS;
 const contactFilters: ParamSpec[] = [g.region!, g.language!, g.gender!, g.source!, g.campaign!];
+/** from, to and the contact filters: for reports over contacts created in a window. */
 export const WINDOW_FILTERS: ParamSpec[] = [g.from!, g.to!, ...contactFilters];
+export const CONTACT_FILTERS = contactFilters;
 
-export const REPORTS: ReportDefinition[] = [
+export const BASIC_REPORTS: ReportDefinition[] = [
   {
     name: 'contacts_by_status',
     title: 'Contacts by status',

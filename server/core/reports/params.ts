@@ -35,6 +35,7 @@ export const GLOBAL_PARAMS: Record<string, ParamSpec> = {
   gender: { name: 'gender', type: 'enum', allowed: ['male', 'female'], default: null, description: 'gender key' },
   source: { name: 'source', type: 'string', default: null, description: 'source key, e.g. facebook' },
   campaign: { name: 'campaign', type: 'string', default: null, description: 'campaign name' },
+  as_of: { name: 'as_of', type: 'date', default: 'as_of', description: 'the day "now" means for current-state reports (load, queue, overdue); default the dataset as-of date' },
   compare: { name: 'compare', type: 'enum', allowed: ['none', 'previous'], default: 'none', description: 'add the previous window of equal length, with deltas' },
 };
 

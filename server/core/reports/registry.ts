@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { QUERIES_DIR, datasetVersion, queryRows } from '../db/database.ts';
 import { normaliseParams, type ParamSpec, type ParamValue } from './params.ts';
-import { REPORTS, type ReportDefinition } from './definitions.ts';
+import type { ReportDefinition } from './definitions.ts';
+import { REPORTS } from './catalog/index.ts';
 
 export interface ReportColumn { name: string; type: string }
 export interface ReportResult {
@@ -44,9 +45,10 @@ export function reportSql(file: string): string {
   return sql;
 }
 
-/** Installs the TEMP macros the report SQL builds on (queries/macros.sql) on a read connection. */
+/** Installs the TEMP macros and views the report SQL builds on (queries/macros*.sql, in name order) on a read connection. */
 export async function installReportMacros(connection: DuckDBConnection): Promise<void> {
-  await connection.run(reportSql('macros.sql'));
+  const files = fs.readdirSync(QUERIES_DIR).filter((f) => /^macros.*\.sql$/.test(f)).sort();
+  for (const file of files) await connection.run(reportSql(file));
 }
 
 /** The dataset's as-of date: the latest thing that happened in it (a snapshot does not age with the clock). */

@@ -1,0 +1,3 @@
+import type { ReportDefinition } from '../definitions.ts';
+
+export const DEMAND_REPORTS: ReportDefinition[] = [];

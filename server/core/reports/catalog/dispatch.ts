@@ -1,0 +1,3 @@
+import type { ReportDefinition } from '../definitions.ts';
+
+export const DISPATCH_REPORTS: ReportDefinition[] = [];

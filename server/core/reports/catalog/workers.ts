@@ -1,0 +1,3 @@
+import type { ReportDefinition } from '../definitions.ts';
+
+export const WORKERS_REPORTS: ReportDefinition[] = [];
