@@ -29,6 +29,22 @@ declare module 'fastify' {
 // Personal data never reaches the logs: only method, route and status are logged for requests.
 const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'];
 
+interface AjvIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }
+
+/** Turns a schema failure into a message that names the parameter and what it allows. */
+function describeValidation(issues: AjvIssue[], fallback: string): { param?: string; message: string } {
+  const issue = issues[0];
+  if (!issue) return { message: fallback };
+  if (issue.keyword === 'additionalProperties') {
+    const param = String(issue.params.additionalProperty);
+    return { param, message: `unknown parameter "${param}"` };
+  }
+  const param = issue.instancePath.replace(/^\//, '') || undefined;
+  const allowed = issues.map((i) => i.params.allowedValue).filter((v) => v !== undefined);
+  const rule = allowed.length > 0 ? `must be one of ${allowed.join(', ')}` : issue.message ?? 'is invalid';
+  return { param, message: `parameter "${param ?? '?'}" ${rule}` };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: REDACT, serializers: { req: (req) => ({ method: req.method, url: req.routeOptions?.url ?? 'unmatched' }) } } : false,
@@ -42,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number; validationContext?: string }, _request, reply) => {
     if (error.validation) {
-      return reply.status(400).send({ error: 'bad_request', message: error.message });
+      return reply.status(400).send({ error: 'bad_request', ...describeValidation(error.validation as AjvIssue[], error.message) });
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status === 500) app.log.error({ err: { type: error.name, message: error.message } }, 'request failed');

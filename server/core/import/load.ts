@@ -195,6 +195,9 @@ export async function mergeStaged(connection: DuckDBConnection, version: number)
   const eventCols = EVENT_COLUMNS.map((c) => {
     if (c.name === 'actor_id') return `coalesce(s.actor_id, a.user_id) AS actor_id`;
     if (c.name === 'target_user_id') return `coalesce(s.target_user_id, t.user_id) AS target_user_id`;
+    // Free text may carry a number or address whatever its source format: redact before storing.
+    // (Not old/new values: those are keys, ids and dates, which a phone pattern would mangle.)
+    if (c.name === 'note') return `pii_redact(s.note) AS note`;
     return `${c.store ?? `s.${c.name}`} AS ${c.name}`;
   });
   await connection.run(`CREATE OR REPLACE TEMP TABLE merged_events AS

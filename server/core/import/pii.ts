@@ -58,6 +58,9 @@ export async function installPiiMacros(connection: DuckDBConnection, key: Buffer
     CASE WHEN length(pii_national_digits(p)) >= 5 THEN pii_national_digits(p) END`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_normalise_email(e) AS
     CASE WHEN contains(lower(trim(e)), '@') THEN lower(trim(e)) END`);
+  // The same patterns as redactContactDetails, for free text that arrives through SQL (canonical CSV).
+  await connection.run(`CREATE OR REPLACE TEMP MACRO pii_redact(t) AS
+    regexp_replace(regexp_replace(t, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[e-mail]', 'g'), '\\+?\\d[\\d\\s().-]{6,}\\d', '[phone]', 'g')`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_phone_hashes(list) AS
     list_distinct(list_filter(list_transform(list, x -> pii_hmac(pii_normalise_phone(x))), h -> h IS NOT NULL))`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_email_hashes(list) AS

@@ -31,6 +31,9 @@ export interface ContactRow {
   tags?: string[] | null;
   location_ids?: number[] | null;
   assigned_to?: string | null;
+  /** The D.T list CSV names the assignee only by display name: the loader resolves it to
+   *  multipliers.user_id (null = carried and unassigned). Set only when assigned_to is undefined. */
+  assigned_to_name?: string | null;
   accepted?: boolean | null;
   requires_update?: boolean | null;
   reason_closed?: string | null;
