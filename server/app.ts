@@ -18,6 +18,7 @@ export interface AppOptions {
   webDir?: string;
   logger?: boolean;
   reportTimeoutMs?: number;
+  reportCacheEntries?: number;
 }
 
 declare module 'fastify' {
@@ -52,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const reports = await createReportService(options.db, { timeoutMs: options.reportTimeoutMs });
+  const reports = await createReportService(options.db, { timeoutMs: options.reportTimeoutMs, cacheEntries: options.reportCacheEntries });
   app.decorate('handoff', { db: options.db, piiKey: options.piiKey, reports });
   app.addHook('onClose', async () => reports.close());
 

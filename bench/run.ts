@@ -1,0 +1,124 @@
+// `npm run bench`: import and report performance on a large generated dataset, each number a ratio
+// against a baseline measured in the same run on the same machine (it is shared and noisy).
+//   import      vs DuckDB's bare read_csv of the same canonical CSVs into tables
+//   each report through the HTTP API (uncached) vs the same SQL with the same bound params on a bare connection
+//   cached hit latency, requests/s under autocannon for a cached report, peak RSS
+// Usage: npm run bench -- [--contacts 1000000] [--runs 7] [--keep]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import autocannon from 'autocannon';
+import { REPO_ROOT, openDatabase } from '../server/core/db/database.ts';
+import { importFiles } from '../server/core/import/index.ts';
+import { loadOrCreatePiiKey } from '../server/core/import/pii.ts';
+import { datasetAsOf, installReportMacros, listReports, reportSql, runSql } from '../server/core/reports/registry.ts';
+import { normaliseParams } from '../server/core/reports/params.ts';
+import { buildApp } from '../server/app.ts';
+
+const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' }, keep: { type: 'boolean', default: false } } });
+const contacts = Number(values.contacts);
+const runs = Number(values.runs);
+const dataDir = path.join(REPO_ROOT, 'bench', 'data', `seed7-${contacts}`);
+const canonical = path.join(dataDir, 'canonical');
+const lines: string[] = [];
+const say = (line: string) => { process.stdout.write(`${line}\n`); lines.push(line); };
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+};
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+// Reports that need more than the global filters get representative parameters here.
+const REPORT_PARAMS: Record<string, Record<string, string>> = {};
+
+async function main() {
+  if (!fs.existsSync(path.join(canonical, 'events.csv'))) {
+    say(`generating ${contacts} contacts into ${path.relative(REPO_ROOT, dataDir)} ...`);
+    const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'fixtures', 'generate.ts'),
+      '--seed', '7', '--contacts', String(contacts), '--out', dataDir, '--formats', 'canonical'], { stdio: 'inherit' });
+    if (gen.status !== 0) throw new Error('generation failed');
+  }
+  const csvFiles = ['locations.csv', 'multipliers.csv', 'contacts.csv', 'events.csv'].map((f) => path.join(canonical, f));
+  const bytes = csvFiles.reduce((n, f) => n + fs.statSync(f).size, 0);
+  say(`dataset: ${contacts.toLocaleString('en')} contacts, ${(bytes / 1e6).toFixed(0)} MB of canonical CSV`);
+
+  // Baseline: bare read_csv of the same files into tables, in a fresh database file.
+  const work = fs.mkdtempSync(path.join(dataDir, 'run-'));
+  const bare = await DuckDBInstance.create(path.join(work, 'bare.duckdb'), { threads: '2', memory_limit: '2GB' });
+  const bareConn = await bare.connect();
+  const bareImportMs = await timeIt(async () => {
+    for (const f of csvFiles) {
+      await bareConn.run(`CREATE TABLE ${path.basename(f, '.csv')} AS SELECT * FROM read_csv($f, header = true)`, { f });
+    }
+  });
+  bareConn.closeSync();
+  bare.closeSync();
+
+  const dbPath = path.join(work, 'handoff.duckdb');
+  const db = await openDatabase(dbPath, { threads: 2, memoryLimit: '2GB' });
+  const importMs = await timeIt(() => importFiles(db, [canonical], { piiKey: loadOrCreatePiiKey(dbPath) }));
+  say('');
+  say('| measure | Handoff | baseline | ratio | target |');
+  say('|---|---|---|---|---|');
+  say(`| import (4 canonical CSVs) | ${(importMs / 1000).toFixed(1)} s | ${(bareImportMs / 1000).toFixed(1)} s bare read_csv | ${(importMs / bareImportMs).toFixed(2)} | ≤ 1.5 |`);
+
+  // Reports: uncached through HTTP vs the bare SQL with the same bound parameters.
+  const app = await buildApp({ db, piiKey: loadOrCreatePiiKey(dbPath), reportCacheEntries: 0, webDir: path.join(work, 'no-web') });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const bareReports = await db.instance.connect();
+  await installReportMacros(bareReports);
+  const asOf = await datasetAsOf(bareReports);
+  for (const report of listReports()) {
+    if (report.params.some((p) => p.required) && !REPORT_PARAMS[report.name]) continue;
+    const raw = REPORT_PARAMS[report.name] ?? {};
+    const query = new URLSearchParams(raw).toString();
+    const api: number[] = [];
+    const sql: number[] = [];
+    const params = normaliseParams(report.params, raw, asOf);
+    for (let i = 0; i < runs; i++) {
+      // Alternate so that drift in machine load hits both sides alike.
+      api.push(await timeIt(async () => {
+        const res = await fetch(`${base}/api/reports/${report.name}?${query}`);
+        if (!res.ok) throw new Error(`${report.name}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }));
+      if (report.run) sql.push(await timeIt(() => report.run!(bareReports, params, { asOf })));
+      else sql.push(await timeIt(() => runSql(bareReports, reportSql(report.sqlFile ?? `${report.name}.sql`), params)));
+    }
+    say(`| report ${report.name} p50 / p95 | ${quantile(api, 0.5).toFixed(0)} / ${quantile(api, 0.95).toFixed(0)} ms | ${quantile(sql, 0.5).toFixed(0)} / ${quantile(sql, 0.95).toFixed(0)} ms bare SQL | ${(quantile(api, 0.95) / quantile(sql, 0.95)).toFixed(2)} (p95) | ≤ 1.2 |`);
+  }
+  bareReports.closeSync();
+  await app.close();
+
+  // Cached: the default app, one warm-up, then hits.
+  const cachedApp = await buildApp({ db, piiKey: loadOrCreatePiiKey(dbPath), webDir: path.join(work, 'no-web') });
+  await cachedApp.listen({ port: 0, host: '127.0.0.1' });
+  const cachedBase = `http://127.0.0.1:${(cachedApp.server.address() as { port: number }).port}`;
+  const url = `${cachedBase}/api/reports/funnel`;
+  await (await fetch(url)).arrayBuffer();
+  const hits: number[] = [];
+  for (let i = 0; i < 200; i++) hits.push(await timeIt(async () => { await (await fetch(url)).arrayBuffer(); }));
+  const health: number[] = [];
+  for (let i = 0; i < 200; i++) health.push(await timeIt(async () => { await (await fetch(`${cachedBase}/api/health`)).arrayBuffer(); }));
+  say(`| cached hit (funnel) p50 / p95 | ${quantile(hits, 0.5).toFixed(2)} / ${quantile(hits, 0.95).toFixed(2)} ms | ${quantile(health, 0.5).toFixed(2)} ms /api/health | ${(quantile(hits, 0.5) / quantile(health, 0.5)).toFixed(2)} | < 5 ms |`);
+  const load = await autocannon({ url, connections: 10, duration: 10 });
+  say(`| cached report under autocannon (10 connections, 10 s) | ${Math.round(load.requests.average)} req/s, p99 ${load.latency.p99} ms | | | |`);
+  await cachedApp.close();
+  db.close();
+  say(`| peak RSS | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB | | | |`);
+  if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
+  fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'last-run.md'), `${lines.join('\n')}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});
