@@ -40,3 +40,17 @@ describe('REST and CSV exports of the same instance', () => {
     csv.close();
   });
 });
+
+describe('importing the CSV after the REST export', () => {
+  it('keeps the REST times (the CSV has days only) and changes nothing else', async () => {
+    const t = await createTestDb();
+    await t.importAll([path.join(DT_SAMPLES, 'rest/contacts_settings.json'), path.join(DT_SAMPLES, 'rest/users'), path.join(DT_SAMPLES, 'rest/contacts_list')]);
+    const before = await rows(t.db, `SELECT ${SHARED_FIELDS}, created_at::VARCHAR AS created_at, last_modified::VARCHAR AS last_modified FROM contacts ORDER BY contact_id`);
+    const summary = await t.importAll([path.join(DT_SAMPLES, 'csv/2026_11_22_20_50_13_contacts_list_export__all_fields__archived_shown.csv')]);
+    expect(summary.counts!.contacts).toEqual({ added: 0, updated: 290 });
+    const after = await rows(t.db, `SELECT ${SHARED_FIELDS}, created_at::VARCHAR AS created_at, last_modified::VARCHAR AS last_modified FROM contacts ORDER BY contact_id`);
+    expect(after).toEqual(before);
+    expect((before as { created_at: string }[]).some((r) => !r.created_at.endsWith('00:00:00'))).toBe(true);
+    t.close();
+  });
+});

@@ -16,9 +16,18 @@ const ms = (name: string, date = false): ColumnSpec => ({
   store: date ? `epoch_ms(s.${name})::DATE` : `epoch_ms(s.${name})`,
 });
 
+/** A day-only value (the D.T CSV shows dates without times) does not overwrite a stored time on the
+ *  same day: importing the CSV after the REST export must not lose precision. `c` is the stored row. */
+const keepPreciseTime = (name: string): ColumnSpec => ({
+  name,
+  stage: 'EPOCH_MS',
+  store: `CASE WHEN epoch_ms(s.${name}) = epoch_ms(s.${name})::DATE::TIMESTAMP AND c.${name}::DATE = epoch_ms(s.${name})::DATE
+    THEN c.${name} ELSE epoch_ms(s.${name}) END`,
+});
+
 export const CONTACT_COLUMNS: ColumnSpec[] = [
   { name: 'name', stage: 'VARCHAR' },
-  ms('created_at'),
+  keepPreciseTime('created_at'),
   { name: 'contact_type', stage: 'VARCHAR', store: 's.contact_type::contact_type' },
   { name: 'overall_status', stage: 'VARCHAR', store: 's.overall_status::overall_status' },
   { name: 'seeker_path', stage: 'VARCHAR', store: 's.seeker_path::seeker_path' },
@@ -43,7 +52,7 @@ export const CONTACT_COLUMNS: ColumnSpec[] = [
   { name: 'scheduled_count', stage: 'INTEGER' },
   { name: 'met_count', stage: 'INTEGER' },
   { name: 'no_show_count', stage: 'INTEGER' },
-  ms('last_modified'),
+  keepPreciseTime('last_modified'),
 ];
 
 /** Staged but not stored as such: raw contact details (hashed in SQL) and a display name to resolve. */

@@ -39,7 +39,7 @@ export type ActivityChange = Pick<EventRow, 'kind'> & Partial<Pick<EventRow, 'fi
 export type ActivityOutcome = { event: ActivityChange } | { unparsed: string };
 
 export interface ActivityRule {
-  /** What the rule recognises, in D.T's words; listed in test output. */
+  /** What the rule recognises, in D.T's words (documentation and test names). */
   name: string;
   metaKey?: string | RegExp;
   fieldType?: string | RegExp;

@@ -9,7 +9,7 @@ import { INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckd
 import { datasetVersion, type Database } from '../db/database.ts';
 import { CANONICAL_KINDS, detectCanonicalHeader, isCanonicalJson, readFirstLine, stageCanonicalCsv, stageCanonicalJson } from './canonical.ts';
 import { buildDtLabels, type DtLabels } from './dt-labels.ts';
-import { detectDtRest, isDtSettings, parseDtRest } from './dt-rest.ts';
+import { detectDtRest, isDtSettings, parseDtRest, readDtJson } from './dt-rest.ts';
 import { detectDtCsv, parseDtCsv } from './dt-csv.ts';
 import { detectLocationGrid, parseLocationGrid } from './location-grid.ts';
 import { createStageTables, dropStageTables, mergeStaged, stageParsed, type MergeCounts } from './load.ts';
@@ -89,13 +89,7 @@ type Planned =
   | { kind: 'canonical-json'; file: string; json: unknown };
 
 function parseJsonFile(file: string, shown: string): unknown {
-  const text = fs.readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new ImportRefused(`${shown}: the file is empty`, shown);
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new ImportRefused(`${shown}: not valid JSON (truncated or damaged): ${(error as Error).message}`, shown);
-  }
+  return readDtJson(shown, fs.readFileSync(file, 'utf8'));
 }
 
 /** Detects every file's format and parses the D.T ones; settings files go first so labels map back to keys. */

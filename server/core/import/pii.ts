@@ -59,17 +59,24 @@ export async function installPiiMacros(connection: DuckDBConnection, key: Buffer
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_normalise_email(e) AS
     CASE WHEN contains(lower(trim(e)), '@') THEN lower(trim(e)) END`);
   // The same patterns as redactContactDetails, for free text that arrives through SQL (canonical CSV).
-  await connection.run(`CREATE OR REPLACE TEMP MACRO pii_redact(t) AS
-    regexp_replace(regexp_replace(t, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[e-mail]', 'g'), '\\+?\\d[\\d\\s().-]{6,}\\d', '[phone]', 'g')`);
+  await connection.run(`CREATE OR REPLACE TEMP MACRO pii_redact(t) AS replace(
+    regexp_replace(regexp_replace(
+      regexp_replace(t, '(\\d{4})-(\\d{2})-(\\d{2})', '\\1' || chr(1) || '\\2' || chr(1) || '\\3', 'g'),
+      '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[e-mail]', 'g'),
+      '\\+?\\d[\\d\\s().-]{6,}\\d', '[phone]', 'g'),
+    chr(1), '-')`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_phone_hashes(list) AS
     list_distinct(list_filter(list_transform(list, x -> pii_hmac(pii_normalise_phone(x))), h -> h IS NOT NULL))`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_email_hashes(list) AS
     list_distinct(list_filter(list_transform(list, x -> pii_hmac(pii_normalise_email(x))), h -> h IS NOT NULL))`);
 }
 
-/** Phones and e-mails in free text (activity notes, comments) are replaced before anything is stored. */
+/** Phones and e-mails in free text (activity notes, comments) are replaced before anything is stored.
+ *  ISO dates (2026-07-12) look like digit runs too: they are shielded first so they survive. */
 export function redactContactDetails(text: string): string {
   return text
+    .replace(/(\d{4})-(\d{2})-(\d{2})/g, '$1\u0001$2\u0001$3')
     .replace(/[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi, '[e-mail]')
-    .replace(/\+?\d[\d\s().-]{6,}\d/g, '[phone]');
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, '[phone]')
+    .replace(/\u0001/g, '-');
 }
