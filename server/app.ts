@@ -10,6 +10,10 @@ import { REPO_ROOT, type Database } from './core/db/database.ts';
 import { createReportService, type ReportService } from './core/reports/service.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { authRoutes } from './routes/auth.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { importRoutes } from './routes/imports.ts';
+import { securityPlugin } from './security.ts';
 
 export interface AppOptions {
   db: Database;
@@ -19,16 +23,24 @@ export interface AppOptions {
   logger?: boolean;
   reportTimeoutMs?: number;
   reportCacheEntries?: number;
+  /** Where uploads are parsed (private, emptied after each import); default data/uploads beside the database. */
+  uploadRoot?: string;
+}
+
+export function uploadRootFor(dbPath: string): string {
+  return path.join(path.dirname(path.resolve(dbPath)), 'uploads');
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    handoff: { db: Database; piiKey: Buffer; reports: ReportService };
+    handoff: { db: Database; piiKey: Buffer; reports: ReportService; routes: RouteSummary[] };
   }
 }
 
 // Personal data never reaches the logs: only method, route and status are logged for requests.
 const REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'];
+
+export interface RouteSummary { method: string; url: string; permission: string | undefined }
 
 interface AjvIssue { keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }
 
@@ -54,7 +66,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const reports = await createReportService(options.db, { timeoutMs: options.reportTimeoutMs, cacheEntries: options.reportCacheEntries });
-  app.decorate('handoff', { db: options.db, piiKey: options.piiKey, reports });
+  const routes: RouteSummary[] = [];
+  app.decorate('handoff', { db: options.db, piiKey: options.piiKey, reports, routes });
+  // Every route and who may call it, so the security tests can walk all of them.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, permission: (route.config as { permission?: string } | undefined)?.permission });
+    }
+  });
   app.addHook('onClose', async () => reports.close());
 
   app.setErrorHandler((error: Error & { validation?: unknown; statusCode?: number; validationContext?: string }, _request, reply) => {
@@ -71,10 +90,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const webDir = options.webDir ?? path.join(REPO_ROOT, 'web', 'build');
+  await app.register(securityPlugin, { db: options.db, masterKey: options.piiKey, webDir });
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(adminRoutes);
+  await app.register(importRoutes, { uploadRoot: options.uploadRoot ?? uploadRootFor(options.db.path) });
   await app.register(reportRoutes);
 
-  const webDir = options.webDir ?? path.join(REPO_ROOT, 'web', 'build');
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
     app.setNotFoundHandler((request, reply) => {

@@ -1,9 +1,11 @@
 // `npm start`: open (or create) data/handoff.duckdb, load the bundled demo on first start, serve.
 import path from 'node:path';
-import { DEFAULT_DB_PATH, REPO_ROOT, datasetVersion, openDatabase } from './core/db/database.ts';
+import { DEFAULT_DB_PATH, REPO_ROOT, datasetVersion, lockDownDatabase, openDatabase } from './core/db/database.ts';
+import { DuckDbAuthStore, ensureFirstAdmin } from './core/auth/index.ts';
+import { setupLink } from './routes/admin.ts';
 import { importFiles } from './core/import/index.ts';
 import { loadOrCreatePiiKey } from './core/import/pii.ts';
-import { buildApp } from './app.ts';
+import { buildApp, uploadRootFor } from './app.ts';
 
 export const DEMO_DATASET = path.join(REPO_ROOT, 'fixtures', 'demo', 'canonical');
 
@@ -32,10 +34,18 @@ export async function start(): Promise<void> {
       `${c.events.added} events, ${c.locations.added} locations\n`);
   }
 
-  const app = await buildApp({ db, piiKey, logger: process.env.HANDOFF_LOG === '1' });
+  const uploadRoot = uploadRootFor(dbPath);
+  const app = await buildApp({ db, piiKey, uploadRoot, logger: process.env.HANDOFF_LOG === '1' });
+  await lockDownDatabase(db.connection, [uploadRoot]);
   await app.listen({ port, host });
   const shown = host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host;
   process.stdout.write(`Handoff is serving http://${shown}:${port} (dataset version ${await datasetVersion(db.connection)})\n`);
+  const ticket = await ensureFirstAdmin(new DuckDbAuthStore(db.connection));
+  if (ticket) {
+    process.stdout.write(`\nFirst login: open this one-time link to set the "${ticket.login}" password and scan the TOTP code\n` +
+      `  ${setupLink(`http://${shown}:${port}`, ticket.setupToken)}\n` +
+      `  (valid until ${new Date(ticket.expiresAtMs).toISOString()}; a new link is printed at each start until setup is done)\n`);
+  }
 
   const stop = async () => {
     await app.close();

@@ -6,20 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { DT_SAMPLES, createTestDb, sampleListPosts, type TestDb } from './helpers.ts';
+import { signIn, type SignedIn } from './session.ts';
 
 let t: TestDb;
 let app: FastifyInstance;
+let dispatcher: SignedIn;
 beforeAll(async () => {
   t = await createTestDb();
   await t.importAll([path.join(DT_SAMPLES, 'rest/contacts_list'), path.join(DT_SAMPLES, 'rest/users')]);
   app = await buildApp({ db: t.db, piiKey: t.key, webDir: path.join(t.dir, 'no-web') });
+  dispatcher = await signIn(app, t.db, 'dispatcher');
 });
 afterAll(async () => {
   await app.close();
   t.close();
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { cookie: dispatcher.cookie, ...headers } });
 
 describe('API', () => {
   it('answers health with the dataset version', async () => {
@@ -64,7 +67,7 @@ describe('API', () => {
 
   it('answers 404 for an unknown report, and has no endpoint that takes SQL', async () => {
     expect((await get('/api/reports/drop_tables')).statusCode).toBe(404);
-    const post = await app.inject({ method: 'POST', url: '/api/query', payload: { sql: 'SELECT 1' } });
+    const post = await app.inject({ method: 'POST', url: '/api/query', payload: { sql: 'SELECT 1' }, headers: { cookie: dispatcher.cookie, 'x-csrf-token': dispatcher.csrfToken } });
     expect(post.statusCode).toBe(404);
   });
 

@@ -1,8 +1,10 @@
 // Thin adapter: HTTP query string -> core report service -> JSON, CSV or Arrow IPC.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import { ParamError, type ParamSpec } from '../core/reports/params.ts';
-import { UnknownReport, listReports } from '../core/reports/registry.ts';
+import { UnknownReport, findReport, listReports, type ReportResult } from '../core/reports/registry.ts';
+import { appendAudit, cacheKeyPart, reportAccess, suppressSmallCounts, type Role } from '../core/auth/index.ts';
+import type { ReportDefinition } from '../core/reports/definitions.ts';
 import { ReportTimeout } from '../core/reports/service.ts';
 import { toCsv } from '../core/reports/csv.ts';
 import { toArrowStream } from '../core/reports/arrow.ts';
@@ -30,20 +32,46 @@ export function catalogue() {
   }));
 }
 
-async function sendReport(app: FastifyInstance, name: string, query: Record<string, string>, accept: string | undefined, reply: FastifyReply) {
-  const { format, ...raw } = query;
+/** What a role gets: the rows as they are, the rows through small-count suppression, or nothing. */
+export function accessFor(role: Role, report: ReportDefinition): 'full' | 'suppressed' | 'forbidden' {
+  const access = reportAccess(role, { name: report.name, level: report.contactLevel ? 'contact-level' : 'aggregate' });
+  // A report with no suppression declaration is never shown to aggregate-only roles: fail closed.
+  return access === 'suppressed' && !report.privacy ? 'forbidden' : access;
+}
+
+function suppressedFor(report: ReportDefinition): (result: ReportResult) => ReportResult {
+  return (result) => {
+    const suppressed = suppressSmallCounts(report.privacy!, result.rows);
+    const kept = new Set(suppressed.columns.map((c) => c.name));
+    return { ...result, columns: result.columns.filter((c) => kept.has(c.name)), rows: suppressed.rows };
+  };
+}
+
+async function sendReport(app: FastifyInstance, request: FastifyRequest, name: string, reply: FastifyReply) {
+  const { format, ...raw } = request.query as Record<string, string>;
   if (format !== undefined && format !== 'json' && format !== 'csv') {
     return reply.status(400).send({ error: 'bad_request', param: 'format', message: 'parameter "format" must be json or csv' });
   }
+  const user = request.sessionUser!;
   try {
-    const { result, cached } = await app.handoff.reports.run(name, raw);
+    const report = findReport(name);
+    const access = accessFor(user.role, report);
+    if (access === 'forbidden') {
+      return reply.status(403).send({ error: 'forbidden', message: `report "${name}" shows single contacts or has no suppression rules; the ${user.role} role sees aggregates only` });
+    }
+    const { result, cached } = await app.handoff.reports.run(name, raw, cacheKeyPart(user.role), access === 'suppressed' ? suppressedFor(report) : undefined);
     reply.header('x-dataset-version', String(result.datasetVersion)).header('x-cache', cached ? 'hit' : 'miss');
-    if (format === 'csv') {
+    const accept = request.headers.accept;
+    const exported = format === 'csv' ? 'csv' : accept?.includes(ARROW_STREAM) ? 'arrow' : null;
+    if (exported) {
+      await app.auth.withStore((store) => appendAudit(store, { action: 'export', actorLogin: user.login, ip: request.ip, target: name, detail: { format: exported, params: result.params, rows: result.rows.length } }));
+    }
+    if (exported === 'csv') {
       return reply.type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}-v${result.datasetVersion}.csv"`)
         .send(toCsv(result.columns, result.rows));
     }
-    if (accept?.includes(ARROW_STREAM)) return reply.type(ARROW_STREAM).send(Buffer.from(toArrowStream(result)));
+    if (exported === 'arrow') return reply.type(ARROW_STREAM).send(Buffer.from(toArrowStream(result)));
     return result;
   } catch (error) {
     if (error instanceof ParamError) return reply.status(400).send({ error: 'bad_request', param: error.param, message: error.message });
@@ -54,18 +82,26 @@ async function sendReport(app: FastifyInstance, name: string, query: Record<stri
 }
 
 export async function reportRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/reports', { schema: { summary: 'The report catalogue with parameter declarations' } }, async () => catalogue());
+  app.get('/api/reports', { config: { permission: 'reports.aggregate' }, schema: { summary: 'The report catalogue with parameter declarations, and which this role may open' } },
+    async (request) => catalogue().map((r) => ({ ...r, access: accessFor(request.sessionUser!.role, findReport(r.name)) })));
 
   // One documented route per report (its parameters in the OpenAPI page), all served by one adapter.
   for (const report of listReports()) {
     const properties: Record<string, TSchema> = { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) };
     for (const p of report.params) properties[p.name] = Type.Optional(paramSchema(p));
     app.get(`/api/reports/${report.name}`, {
+      config: { permission: 'reports.aggregate' },
+      // Before parameter validation: a role that may not open the report learns nothing about its parameters.
+      onRequest: async (request, reply) => {
+        if (request.sessionUser && accessFor(request.sessionUser.role, report) === 'forbidden') {
+          return reply.status(403).send({ error: 'forbidden', message: `report "${report.name}" shows single contacts or has no suppression rules; the ${request.sessionUser.role} role sees aggregates only` });
+        }
+      },
       schema: { summary: report.title, description: report.description, querystring: Type.Object(properties, { additionalProperties: false }) },
-    }, async (request, reply) => sendReport(app, report.name, request.query as Record<string, string>, request.headers.accept, reply));
+    }, async (request, reply) => sendReport(app, request, report.name, reply));
   }
 
-  app.get('/api/reports/:name', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/api/reports/:name', { config: { permission: 'reports.aggregate' }, schema: { hide: true } }, async (request, reply) => {
     const { name } = request.params as { name: string };
     return reply.status(404).send({ error: 'not_found', message: new UnknownReport(name).message });
   });

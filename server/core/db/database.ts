@@ -93,3 +93,14 @@ export async function datasetVersion(connection: DuckDBConnection): Promise<numb
   );
   return rows[0]?.v ?? 0;
 }
+
+/**
+ * After start-up, the database may read files only from the given folders (uploads), may write
+ * none, and no query can change that: a crafted report parameter can't reach the file system.
+ */
+export async function lockDownDatabase(connection: DuckDBConnection, allowedDirectories: string[]): Promise<void> {
+  const list = allowedDirectories.map((d) => `'${path.resolve(d).replace(/'/g, "''")}'`).join(', ');
+  await connection.run(`SET allowed_directories = [${list}]`);
+  await connection.run('SET enable_external_access = false');
+  await connection.run('SET lock_configuration = true');
+}

@@ -36,6 +36,8 @@ export interface ImportOptions {
   /** Test seam: runs just before COMMIT, so a test can simulate a crash mid-import. */
   beforeCommit?: () => Promise<void> | void;
   actor?: string;
+  /** Callers that report progress before the import ends (the upload route) choose the id. */
+  attemptId?: string;
 }
 
 export interface ImportSummary {
@@ -206,7 +208,7 @@ export function importFiles(db: Database, inputs: string[], options: ImportOptio
 
 async function runImport(db: Database, inputs: string[], options: ImportOptions): Promise<ImportSummary> {
   const startedAt = new Date();
-  const attemptId = crypto.randomUUID();
+  const attemptId = options.attemptId ?? crypto.randomUUID();
   const threshold = options.rejectThreshold ?? 0.05;
   const progress = options.onProgress ?? (() => undefined);
   const shownName = (f: string) => options.displayNames?.get(f) ?? f;

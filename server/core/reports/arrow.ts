@@ -8,7 +8,9 @@ const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UI
 export function toArrowStream(result: ReportResult): Uint8Array {
   const columns: Record<string, Float64Array | (string | null)[]> = {};
   for (const column of result.columns) {
-    if (NUMERIC.test(column.type)) {
+    // A suppressed cell ("<5", "hidden") makes its column text, so the marker is never read as a number.
+    const allNumeric = result.rows.every((r) => r[column.name] === null || typeof r[column.name] === 'number');
+    if (NUMERIC.test(column.type) && allNumeric) {
       columns[column.name] = Float64Array.from(result.rows, (r) => (r[column.name] === null ? NaN : Number(r[column.name])));
     } else {
       columns[column.name] = result.rows.map((r) => {

@@ -20,7 +20,8 @@ export interface ReportServiceOptions {
 }
 
 export interface ReportService {
-  run(name: string, raw: Record<string, string | undefined>, scope?: string): Promise<{ result: ReportResult; cached: boolean }>;
+  /** `scope` separates cache entries (the caller's role); `transform` (e.g. small-count suppression) runs once, before caching. */
+  run(name: string, raw: Record<string, string | undefined>, scope?: string, transform?: (result: ReportResult) => ReportResult): Promise<{ result: ReportResult; cached: boolean }>;
   datasetVersion(): Promise<number>;
   close(): void;
 }
@@ -78,7 +79,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
 
   return {
     datasetVersion: currentVersion,
-    async run(name, raw, scope = '') {
+    async run(name, raw, scope = '', transform = (r) => r) {
       const version = await currentVersion();
       if (version !== versionSeen) {
         // An import bumped the version: every cached result is stale.
@@ -91,7 +92,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
       if (hit) return { result: hit, cached: true };
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = execute(name, raw).finally(() => inFlight.delete(key));
+        pending = execute(name, raw).then(transform).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       const result = await pending;
