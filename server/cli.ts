@@ -7,16 +7,22 @@ import { loadOrCreatePiiKey } from './core/import/pii.ts';
 import { ParamError } from './core/reports/params.ts';
 import { UnknownReport, installReportMacros, runReport } from './core/reports/registry.ts';
 import { toCsv } from './core/reports/csv.ts';
+import { DuckDbAuthStore, UserError, createUser, isRole, listUsers, resetUser } from './core/auth/index.ts';
+import { setupLink } from './routes/admin.ts';
 
 const USAGE = `usage:
   handoff import <file-or-folder>... [--db FILE]
-  handoff report <name> [--db FILE] [--param key=value ...] [--format json|csv]`;
+  handoff report <name> [--db FILE] [--param key=value ...] [--format json|csv]
+  handoff user add <login> --role admin|dispatcher|marketer|leader [--db FILE] [--url http://localhost:3000]
+  handoff user reset <login> [--db FILE] [--url ...]
+  handoff user list [--db FILE]`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'import') return await importCommand(rest);
     if (command === 'report') return await reportCommand(rest);
+    if (command === 'user') return await userCommand(rest);
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' ? 0 : 2;
   } catch (error) {
@@ -114,6 +120,47 @@ async function reportCommand(args: string[]): Promise<number> {
     if (error instanceof ParamError || error instanceof UnknownReport) {
       process.stderr.write(`handoff: ${error.message}\n`);
       return 2;
+    }
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+async function userCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { db: { type: 'string' }, role: { type: 'string' }, url: { type: 'string', default: 'http://localhost:3000' } },
+  });
+  const [action, login] = positionals;
+  const db = await openDatabase(values.db ?? DEFAULT_DB_PATH);
+  const store = new DuckDbAuthStore(db.connection);
+  const actor = { login: `cli:${process.env.USER ?? 'operator'}` };
+  try {
+    if (action === 'list') {
+      for (const u of await listUsers(store)) {
+        process.stdout.write(`${u.login.padEnd(24)} ${u.role.padEnd(10)} ${u.setupPending ? 'setup pending' : 'active'}${u.disabled ? ', disabled' : ''}\n`);
+      }
+      return 0;
+    }
+    if ((action === 'add' || action === 'reset') && login) {
+      if (action === 'add' && !isRole(values.role)) {
+        process.stderr.write('handoff: --role must be admin, dispatcher, marketer or leader\n');
+        return 2;
+      }
+      const ticket = action === 'add'
+        ? await createUser(store, { login, role: values.role as 'admin' }, actor)
+        : await resetUser(store, login, actor);
+      process.stdout.write(`${action === 'add' ? 'created' : 'reset'} ${ticket.login}; one-time setup link (valid until ${new Date(ticket.expiresAtMs).toISOString()}):\n` +
+        `  ${setupLink(values.url!.replace(/\/$/, ''), ticket.setupToken)}\n`);
+      return 0;
+    }
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`handoff: ${error.message}\n`);
+      return 1;
     }
     throw error;
   } finally {

@@ -50,3 +50,20 @@ describe('handoff CLI', () => {
     expect(param.stderr).toMatch(/unknown parameter "grain"|grain/);
   });
 });
+
+describe('handoff user', () => {
+  const db = path.join(tempDir(), 'users.duckdb');
+  it('adds a user with a one-time setup link, lists and resets', () => {
+    const add = handoff('user', 'add', 'dina', '--role', 'dispatcher', '--db', db);
+    expect(add.status).toBe(0);
+    const link = /(http:\/\/localhost:3000\/setup#token=\S+)/.exec(add.stdout)?.[1];
+    expect(link).toBeDefined();
+    const list = handoff('user', 'list', '--db', db);
+    expect(list.stdout).toMatch(/dina\s+dispatcher\s+setup pending/);
+    const reset = handoff('user', 'reset', 'dina', '--db', db);
+    expect(reset.status).toBe(0);
+    expect(reset.stdout).not.toContain(link!);
+    expect(handoff('user', 'add', 'dina', '--role', 'dispatcher', '--db', db).status).toBe(1);
+    expect(handoff('user', 'add', 'x2', '--role', 'boss', '--db', db).status).toBe(2);
+  });
+});
