@@ -89,6 +89,8 @@ async function security(app: FastifyInstance, options: SecurityOptions): Promise
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", ...scriptHashes],
         styleSrc: ["'self'"],
+        // SvelteKit's route announcer (for screen readers) carries this one fixed style attribute.
+        styleSrcAttr: ["'unsafe-hashes'", "'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],

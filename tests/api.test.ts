@@ -28,7 +28,10 @@ describe('API', () => {
   it('answers health with the dataset version', async () => {
     const res = await get('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, datasetVersion: 1 });
+    // The samples were exported on 2026-11-22: the latest last_modified among the contacts (README).
+    expect(res.json()).toEqual({ ok: true, datasetVersion: 1, asOf: '2026-11-22' });
+    const anonymous = await app.inject({ method: 'GET', url: '/api/health' });
+    expect(anonymous.json()).toEqual({ ok: true, datasetVersion: 1 });
   });
 
   it('lists the catalogue with parameter declarations', async () => {

@@ -99,9 +99,10 @@ describe('login', () => {
 
   it('ends the session on logout, server-side', async () => {
     const user = await signIn(app, t.db, 'dispatcher');
-    expect((await call('GET', '/api/auth/me', user)).statusCode).toBe(200);
+    expect((await call('GET', '/api/auth/me', user)).json()).toMatchObject({ login: user.login });
     expect((await call('POST', '/api/auth/logout', user)).statusCode).toBe(200);
-    expect((await call('GET', '/api/auth/me', user)).statusCode).toBe(401);
+    expect((await call('GET', '/api/auth/me', user)).json()).toBeNull();
+    expect((await call('GET', '/api/reports/funnel', user)).statusCode).toBe(401);
   });
 
   it('ends the sessions of a user whose role changes', async () => {

@@ -31,9 +31,10 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return { login: result.user.login, role: result.user.role, csrfToken: result.session.csrfToken, recoveryCodesLeft: result.recoveryCodesLeft ?? null };
   });
 
-  app.get('/api/auth/me', { config: { permission: 'session' }, schema: { summary: 'The signed-in user, role and CSRF token' } }, async (request) => {
-    const user = request.sessionUser!;
-    return { login: user.login, role: user.role, csrfToken: user.csrfToken };
+  // Public, answering null when signed out: the page asks this first, and a 401 would be a console error.
+  app.get('/api/auth/me', { config: { permission: 'public' }, schema: { summary: 'The signed-in user, role and CSRF token, or null' } }, async (request) => {
+    const user = request.sessionUser;
+    return user ? { login: user.login, role: user.role, csrfToken: user.csrfToken } : null;
   });
 
   app.post('/api/auth/logout', { config: { permission: 'session' }, schema: { summary: 'End the session on the server' } }, async (request, reply) => {
