@@ -38,12 +38,14 @@ export async function start(): Promise<void> {
   const app = await buildApp({ db, piiKey, uploadRoot, logger: process.env.HANDOFF_LOG === '1' });
   await lockDownDatabase(db.connection, [uploadRoot]);
   await app.listen({ port, host });
+  // PORT=0 picks a free port (the browser tests do): print the one actually bound.
+  const boundPort = (app.server.address() as { port: number }).port;
   const shown = host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host;
-  process.stdout.write(`Handoff is serving http://${shown}:${port} (dataset version ${await datasetVersion(db.connection)})\n`);
+  process.stdout.write(`Handoff is serving http://${shown}:${boundPort} (dataset version ${await datasetVersion(db.connection)})\n`);
   const ticket = await ensureFirstAdmin(new DuckDbAuthStore(db.connection));
   if (ticket) {
     process.stdout.write(`\nFirst login: open this one-time link to set the "${ticket.login}" password and scan the TOTP code\n` +
-      `  ${setupLink(`http://${shown}:${port}`, ticket.setupToken)}\n` +
+      `  ${setupLink(`http://${shown}:${boundPort}`, ticket.setupToken)}\n` +
       `  (valid until ${new Date(ticket.expiresAtMs).toISOString()}; a new link is printed at each start until setup is done)\n`);
   }
 

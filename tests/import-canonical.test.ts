@@ -92,3 +92,16 @@ describe('canonical import', () => {
     t.close();
   });
 });
+
+describe('one id in two files of one import', () => {
+  it('is stored once (the example folder holds the same data as CSV and as JSON)', async () => {
+    const t = await createTestDb();
+    const example = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'canonical-example');
+    const summary = await t.importAll([example]);
+    const csvIds = fs.readFileSync(path.join(example, 'contacts.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+    expect(summary.counts!.contacts.added).toBe(new Set(csvIds).size);
+    expect(await rows(t.db, 'SELECT count(*)::INTEGER AS n, count(DISTINCT contact_id)::INTEGER AS d FROM contacts'))
+      .toEqual([{ n: new Set(csvIds).size, d: new Set(csvIds).size }]);
+    t.close();
+  });
+});

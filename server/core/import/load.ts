@@ -151,6 +151,11 @@ const NAME_TO_USER = `(SELECT display_name, min(user_id) AS user_id FROM multipl
 export async function mergeStaged(connection: DuckDBConnection, version: number): Promise<{ counts: MergeCounts; issues: ImportIssue[] }> {
   const issues: ImportIssue[] = [];
   const v = Number(version);
+  // The same id can arrive from two files of one import (a CSV and its JSON twin, staged by different
+  // paths): the one staged last wins, as it does between files parsed in JS.
+  for (const [table, id] of [['stage_contacts', 'contact_id'], ['stage_multipliers', 'user_id'], ['stage_events', 'event_id'], ['stage_locations', 'location_id']]) {
+    await connection.run(`DELETE FROM ${table} WHERE rowid NOT IN (SELECT max(rowid) FROM ${table} GROUP BY ${id})`);
+  }
 
   const multiplierCols = MULTIPLIER_COLUMNS.map((c) => carriedCase(c, 'm'));
   await connection.run(`CREATE OR REPLACE TEMP TABLE merged_multipliers AS
