@@ -41,9 +41,13 @@ export function accessFor(role: Role, report: ReportDefinition): 'full' | 'suppr
 
 function suppressedFor(report: ReportDefinition): (result: ReportResult) => ReportResult {
   return (result) => {
-    const suppressed = suppressSmallCounts(report.privacy!, result.rows);
+    const privacy = report.privacy!;
+    const suppressed = suppressSmallCounts(privacy.spec, privacy.prepare ? privacy.prepare(result.rows) : result.rows);
     const kept = new Set(suppressed.columns.map((c) => c.name));
-    return { ...result, columns: result.columns.filter((c) => kept.has(c.name)), rows: suppressed.rows };
+    // Columns a prepare step added (counts behind percentages) are listed too, as text: they may hold "<5".
+    const known = new Set(result.columns.map((c) => c.name));
+    const added = suppressed.columns.filter((c) => !known.has(c.name)).map((c) => ({ name: c.name, type: 'INTEGER' }));
+    return { ...result, columns: [...result.columns.filter((c) => kept.has(c.name)), ...added], rows: suppressed.rows };
   };
 }
 

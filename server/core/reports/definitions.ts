@@ -1,7 +1,7 @@
 // Declarations of every named report: its parameters (validated, then bound) and how its columns are
 // to be read (dimension / count / measure / identifying) for formatting and small-count suppression.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SuppressionSpec } from '../auth/suppression.ts';
+import type { ReportPrivacy } from './privacy.ts';
 import { GLOBAL_PARAMS, type ParamSpec, type ParamValue } from './params.ts';
 
 export type ColumnKind = 'dimension' | 'count' | 'measure' | 'identifying';
@@ -16,7 +16,7 @@ export interface ReportDefinition {
   /** Contact-level by nature: ids and names are the point (dispatchers only). */
   contactLevel?: boolean;
   /** How to suppress small counts for aggregate-only roles. Without one, those roles get 403 (fail closed). */
-  privacy?: SuppressionSpec;
+  privacy?: ReportPrivacy;
   sqlFile?: string;
   /** For reports that post-process in TypeScript (statistics); default runs queries/<name>.sql. */
   run?: (
