@@ -153,7 +153,9 @@ export async function mergeStaged(connection: DuckDBConnection, version: number)
   const v = Number(version);
   // The same id can arrive from two files of one import (a CSV and its JSON twin, staged by different
   // paths): the one staged last wins, as it does between files parsed in JS.
+  // Within one file a repeated id is already a reject, so only tables fed by several files need the pass.
   for (const [table, id] of [['stage_contacts', 'contact_id'], ['stage_multipliers', 'user_id'], ['stage_events', 'event_id'], ['stage_locations', 'location_id']]) {
+    if (await count(connection, `SELECT count(DISTINCT file)::INTEGER AS n FROM ${table}`) <= 1) continue;
     await connection.run(`DELETE FROM ${table} WHERE rowid NOT IN (SELECT max(rowid) FROM ${table} GROUP BY ${id})`);
   }
 
