@@ -86,11 +86,19 @@ export function paramSpecs(report: ReportDefinition): ParamSpec[] {
   return report.params;
 }
 
-export async function runReport(connection: DuckDBConnection, name: string, rawParams: Record<string, string | undefined>): Promise<ReportResult> {
+/** The as-of date and version of the data, which callers that serve many requests cache per version. */
+export interface DatasetStamp { version: number; asOf: string }
+
+export async function datasetStamp(connection: DuckDBConnection): Promise<DatasetStamp> {
+  return { version: await datasetVersion(connection), asOf: await datasetAsOf(connection) };
+}
+
+export async function runReport(
+  connection: DuckDBConnection, name: string, rawParams: Record<string, string | undefined>, stamp?: DatasetStamp,
+): Promise<ReportResult> {
   const report = findReport(name);
-  const asOf = await datasetAsOf(connection);
+  const { version, asOf } = stamp ?? await datasetStamp(connection);
   const params = normaliseParams(report.params, rawParams, asOf);
-  const version = await datasetVersion(connection);
   const result = report.run
     ? await report.run(connection, params, { asOf })
     : await runSql(connection, reportSql(report.sqlFile ?? `${report.name}.sql`), params);

@@ -3,7 +3,7 @@
 // queries so identical concurrent requests run once, and a time limit that interrupts DuckDB.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { datasetVersion, type Database } from '../db/database.ts';
-import { installReportMacros, runReport, type ReportResult } from './registry.ts';
+import { datasetAsOf, installReportMacros, runReport, type DatasetStamp, type ReportResult } from './registry.ts';
 
 export class ReportTimeout extends Error {
   constructor(readonly report: string, readonly seconds: number) {
@@ -50,6 +50,8 @@ export async function createReportService(db: Database, options: ReportServiceOp
   const cache = new Map<string, ReportResult>();
   const inFlight = new Map<string, Promise<ReportResult>>();
   let versionSeen = -1;
+  // The as-of date scans every event: compute it once per dataset version, not per request.
+  let stamp: Promise<DatasetStamp> | null = null;
 
   async function currentVersion(): Promise<number> {
     const connection = await acquire();
@@ -60,12 +62,27 @@ export async function createReportService(db: Database, options: ReportServiceOp
     }
   }
 
-  async function execute(name: string, raw: Record<string, string | undefined>): Promise<ReportResult> {
+  async function currentStamp(version: number): Promise<DatasetStamp> {
+    if (!stamp) {
+      stamp = (async () => {
+        const connection = await acquire();
+        try {
+          return { version, asOf: await datasetAsOf(connection) };
+        } finally {
+          release(connection);
+        }
+      })();
+    }
+    return stamp;
+  }
+
+  async function execute(name: string, raw: Record<string, string | undefined>, version: number): Promise<ReportResult> {
+    const datasetStampNow = await currentStamp(version);
     const connection = await acquire();
     const timer = setTimeout(() => connection.interrupt(), timeoutMs);
     const started = Date.now();
     try {
-      return await runReport(connection, name, raw);
+      return await runReport(connection, name, raw, datasetStampNow);
     } catch (error) {
       if (Date.now() - started >= timeoutMs && /interrupt/i.test((error as Error).message)) {
         throw new ReportTimeout(name, Math.round(timeoutMs / 1000));
@@ -84,6 +101,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
       if (version !== versionSeen) {
         // An import bumped the version: every cached result is stale.
         cache.clear();
+        stamp = null;
         versionSeen = version;
       }
       // Key on the raw params sorted; the result's own params (with defaults) are what it reports.
@@ -92,7 +110,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
       if (hit) return { result: hit, cached: true };
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = execute(name, raw).then(transform).finally(() => inFlight.delete(key));
+        pending = execute(name, raw, version).then(transform).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       const result = await pending;
