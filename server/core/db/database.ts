@@ -1,5 +1,6 @@
 // Opening the embedded DuckDB file: explicit threads and memory limit (the machine is shared),
 // schema applied once on creation, and small helpers that cast nothing implicitly.
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,8 @@ export interface Database {
   /** Shared connection for reads (reports, health). Imports open their own, for their transaction. */
   connection: DuckDBConnection;
   created: boolean;
+  /** Emits 'imported' when an import into this database ends (caches listen). */
+  events: EventEmitter;
   close(): void;
 }
 
@@ -44,6 +47,7 @@ export async function openDatabase(dbPath: string, settings: DatabaseSettings = 
     instance,
     connection,
     created,
+    events: new EventEmitter(),
     close() {
       connection.closeSync();
       instance.closeSync();

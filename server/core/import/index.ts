@@ -201,7 +201,7 @@ let importQueue: Promise<unknown> = Promise.resolve();
 /** Imports files and folders atomically. Resolves with the summary; rejects with ImportFailed (refused or failed). */
 export function importFiles(db: Database, inputs: string[], options: ImportOptions): Promise<ImportSummary> {
   // One import at a time per process: two transactions upserting the same ids would conflict.
-  const run = importQueue.then(() => runImport(db, inputs, options));
+  const run = importQueue.then(() => runImport(db, inputs, options)).finally(() => db.events.emit('imported'));
   importQueue = run.catch(() => undefined);
   return run;
 }

@@ -53,10 +53,14 @@ export async function createReportService(db: Database, options: ReportServiceOp
   // The as-of date scans every event: compute it once per dataset version, not per request.
   let stamp: Promise<DatasetStamp> | null = null;
 
+  let knownVersion: number | null = null;
+  db.events.on('imported', () => { knownVersion = null; });
   async function currentVersion(): Promise<number> {
+    if (knownVersion !== null) return knownVersion;
     const connection = await acquire();
     try {
-      return await datasetVersion(connection);
+      knownVersion = await datasetVersion(connection);
+      return knownVersion;
     } finally {
       release(connection);
     }
