@@ -47,23 +47,31 @@ WITH assigned AS (
          lead(e.occurred_at) OVER (PARTITION BY e.contact_id ORDER BY e.occurred_at, e.event_id) AS next_assigned_at
   FROM events e
   WHERE e.kind = 'assigned' AND e.target_user_id IS NOT NULL
+),
+during AS (
+  -- A plain range join (no OR, no IS NULL) so DuckDB hashes on contact_id instead of a nested loop.
+  -- The end is inclusive here because D.T logs a decline in the same second as the reassignment
+  -- back to the dispatcher; every milestone but the decline excludes that second below.
+  SELECT a.contact_id, a.user_id, a.assigned_at, a.next_assigned_at, x.kind, x.new_value, x.occurred_at, x.actor_id,
+         x.occurred_at < coalesce(a.next_assigned_at, 'infinity'::TIMESTAMP) AS before_next
+  FROM assigned a
+  JOIN multipliers m ON m.user_id = a.user_id AND is_multiplier(m.roles)
+  LEFT JOIN events x ON x.contact_id = a.contact_id AND x.occurred_at >= a.assigned_at
+    AND x.occurred_at <= coalesce(a.next_assigned_at, 'infinity'::TIMESTAMP)
 )
 SELECT
-  a.contact_id, a.user_id, a.assigned_at, a.next_assigned_at,
-  min(x.occurred_at) FILTER (WHERE x.kind = 'accepted') AS accepted_at,
-  min(x.occurred_at) FILTER (WHERE x.kind = 'declined') AS declined_at,
-  min(x.occurred_at) FILTER (WHERE x.kind IN ('attempt', 'established', 'scheduled', 'met', 'no_show')
-    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('attempted', 'established', 'scheduled', 'met', 'ongoing', 'coaching'))) AS first_attempt_at,
-  min(x.occurred_at) FILTER (WHERE x.kind IN ('established', 'scheduled', 'met')
-    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('established', 'scheduled', 'met', 'ongoing', 'coaching'))) AS established_at,
-  min(x.occurred_at) FILTER (WHERE x.kind = 'met'
-    OR (x.kind = 'seeker_path_changed' AND x.new_value IN ('met', 'ongoing', 'coaching'))) AS first_meeting_at,
-  min(x.occurred_at) FILTER (WHERE x.kind = 'status_changed' AND x.new_value IN ('closed', 'paused')) AS stopped_at
-FROM assigned a
-JOIN multipliers m ON m.user_id = a.user_id AND is_multiplier(m.roles)
-LEFT JOIN events x ON x.contact_id = a.contact_id AND x.occurred_at >= a.assigned_at
-  AND (a.next_assigned_at IS NULL OR x.occurred_at < a.next_assigned_at)
-GROUP BY a.contact_id, a.user_id, a.assigned_at, a.next_assigned_at;
+  contact_id, user_id, assigned_at, next_assigned_at,
+  min(occurred_at) FILTER (WHERE before_next AND kind = 'accepted') AS accepted_at,
+  min(occurred_at) FILTER (WHERE kind = 'declined' AND coalesce(actor_id, user_id) = user_id) AS declined_at,
+  min(occurred_at) FILTER (WHERE before_next AND (kind IN ('attempt', 'established', 'scheduled', 'met', 'no_show')
+    OR (kind = 'seeker_path_changed' AND new_value IN ('attempted', 'established', 'scheduled', 'met', 'ongoing', 'coaching')))) AS first_attempt_at,
+  min(occurred_at) FILTER (WHERE before_next AND (kind IN ('established', 'scheduled', 'met')
+    OR (kind = 'seeker_path_changed' AND new_value IN ('established', 'scheduled', 'met', 'ongoing', 'coaching')))) AS established_at,
+  min(occurred_at) FILTER (WHERE before_next AND (kind = 'met'
+    OR (kind = 'seeker_path_changed' AND new_value IN ('met', 'ongoing', 'coaching')))) AS first_meeting_at,
+  min(occurred_at) FILTER (WHERE before_next AND kind = 'status_changed' AND new_value IN ('closed', 'paused')) AS stopped_at
+FROM during
+GROUP BY contact_id, user_id, assigned_at, next_assigned_at;
 
 -- The place a contact is counted in, rolled up to a level of the tree (0 country ... 3 city): the
 -- ancestor at that level, or the place itself when it sits higher than the level asked for.
