@@ -53,7 +53,6 @@ async function dispatcherCookie(db: Awaited<ReturnType<typeof openDatabase>>, ba
 
 // Reports that need more than the global filters get representative parameters here.
 const REPORT_PARAMS: Record<string, Record<string, string>> = {
-  match: { contact_id: '2737' },
   trial: { champion: '6,13,18,20,26,27,29,30,38,44', challenger: '9,11,17,19,21,25,33,39,41,46', start: '2026-09-11' },
 };
 
@@ -99,6 +98,9 @@ async function main() {
   const bareReports = await db.instance.connect();
   await installReportMacros(bareReports);
   const asOf = await datasetAsOf(bareReports);
+  // match needs a waiting contact of this dataset.
+  const waiting = await bareReports.runAndReadAll("SELECT contact_id FROM contacts WHERE contact_type = 'access' AND overall_status = 'unassigned' ORDER BY contact_id LIMIT 1");
+  REPORT_PARAMS.match = { contact_id: String(waiting.getRowObjectsJson()[0]?.contact_id) };
   for (const report of listReports()) {
     if (report.params.some((p) => p.required) && !REPORT_PARAMS[report.name]) continue;
     const raw = REPORT_PARAMS[report.name] ?? {};
