@@ -4,8 +4,10 @@ import { ApiError, isAbort } from './errors';
 import { importUrl, reportUrl, type QueryParams } from './urls';
 import { isNumericType } from '../format/columns';
 import type {
-  Dimensions, ErrorBody, Health, ImportProgress, ImportRecord, LoginRequest, Me, ReportCatalogueEntry, ReportColumn, ReportResult, ReportRow,
+  Dimensions, ErrorBody, Health, ImportIssue, ImportProgress, ImportRecord, LoginRequest, Me, ReportCatalogueEntry, ReportColumn, ReportResult, ReportRow,
+  SetupBegin, SetupComplete, SetupDone, SetupTicket, UserSummary,
 } from './types';
+import type { Role } from '../state/roles';
 import { isRole } from '../state/roles';
 
 export interface ApiDeps {
@@ -54,8 +56,11 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     // not JSON (a proxy's HTML page): the status says enough
   }
-  return new ApiError(response.status, body.error ?? `http_${response.status}`, body.message ?? response.statusText ?? 'request failed');
+  const problems = Array.isArray(body.problems) ? body.problems.filter((p): p is string => typeof p === 'string') : [];
+  return new ApiError(response.status, body.error ?? `http_${response.status}`, body.message ?? response.statusText ?? 'request failed', problems);
 }
+
+const userPath = (login: string, action: 'reset' | 'role' | 'disabled') => `/api/users/${encodeURIComponent(login)}/${action}`;
 
 export function createApi(deps: ApiDeps) {
   let csrfToken: string | null = null;
@@ -202,6 +207,42 @@ export function createApi(deps: ApiDeps) {
 
     importProgress(attemptId: string, options: RequestOptions = {}): Promise<ImportProgress> {
       return request<ImportProgress>('GET', importUrl(attemptId), { signal: options.signal });
+    },
+
+    /** The rows an import rejected, the notes it could not parse and the files it skipped. */
+    importIssues(attemptId: string, options: RequestOptions = {}): Promise<ImportIssue[]> {
+      return request<ImportIssue[]>('GET', `${importUrl(attemptId)}/issues`, { signal: options.signal });
+    },
+
+    // Account setup from a one-time link: no session yet, so a 401 here is an answer, not a redirect.
+    // The token travels in the request body only, never in a URL.
+    setupBegin(token: string): Promise<SetupBegin> {
+      return request<SetupBegin>('POST', '/api/auth/setup/begin', { json: { token }, redirectOn401: false });
+    },
+
+    setupComplete(body: SetupComplete): Promise<SetupDone> {
+      return request<SetupDone>('POST', '/api/auth/setup/complete', { json: body, redirectOn401: false });
+    },
+
+    // Admin: accounts. Each answer that creates a setup link is shown once to the admin.
+    users(options: RequestOptions = {}): Promise<UserSummary[]> {
+      return request<UserSummary[]>('GET', '/api/users', { signal: options.signal });
+    },
+
+    createUser(login: string, role: Role): Promise<SetupTicket> {
+      return request<SetupTicket>('POST', '/api/users', { json: { login, role } });
+    },
+
+    resetUser(login: string): Promise<SetupTicket> {
+      return request<SetupTicket>('POST', userPath(login, 'reset'), { json: {} });
+    },
+
+    setRole(login: string, role: Role): Promise<{ sessionsRevoked: number }> {
+      return request<{ sessionsRevoked: number }>('POST', userPath(login, 'role'), { json: { role } });
+    },
+
+    setDisabled(login: string, disabled: boolean): Promise<{ ok: boolean }> {
+      return request<{ ok: boolean }>('POST', userPath(login, 'disabled'), { json: { disabled } });
     },
 
     /** Generic GET of a JSON list for the admin pages (users, audit log). */

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     /** The server's machine-readable `error` (e.g. "bad_param"), or one of ours. */
     readonly code: string,
     message: string,
+    /** Machine-readable reasons the server gave (e.g. the password policy's `problems`). */
+    readonly problems: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';

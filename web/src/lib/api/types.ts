@@ -81,10 +81,65 @@ export interface ImportRecord {
   [key: string]: unknown;
 }
 
-/** The server's error body: { error, message }. */
+/** The server's error body: { error, message }, with `problems` for a refused password. */
 export interface ErrorBody {
   error: string;
   message: string;
+  problems?: unknown[];
+}
+
+/** One rejected row, unparsed note or skipped file of an import (GET /api/imports/:id/issues). */
+export interface ImportIssue {
+  kind: 'reject' | 'unparsed' | 'skipped' | (string & {});
+  file: string | null;
+  row_number: number | null;
+  field: string | null;
+  value: string | null;
+  reason: string | null;
+}
+
+/** POST /api/auth/setup/begin: who the link is for and the authenticator enrolment. */
+export interface SetupBegin {
+  login: string;
+  role: Role;
+  /** An SVG document drawn by the server's `qrcode` package: checked before it is shown. */
+  qrSvg: string;
+  /** base32, for typing into the authenticator when the camera cannot scan. */
+  secret: string;
+  otpauthUri: string;
+}
+
+export interface SetupComplete {
+  token: string;
+  password: string;
+  totp: string;
+}
+
+/** The recovery codes are shown once, here, and stored only hashed on the server. */
+export interface SetupDone {
+  login: string;
+  recoveryCodes: string[];
+}
+
+/** POST /api/users and /api/users/:login/reset: the one-time link to pass to the person. */
+export interface SetupTicket {
+  login: string;
+  setupLink: string;
+  expiresAtMs: number;
+}
+
+/** GET /api/users: what an admin sees of an account (no hashes, no secrets). */
+export interface UserSummary {
+  id: number;
+  login: string;
+  role: Role;
+  createdAtMs: number;
+  passwordChangedAtMs: number | null;
+  setupPending: boolean;
+  totpEnrolled: boolean;
+  recoveryCodesLeft: number;
+  lockedUntilMs: number | null;
+  disabled: boolean;
 }
 
 export interface RegionOption {

@@ -38,6 +38,14 @@ describe('formatValue by meaning and context (en-US)', () => {
     [null, 'count', 'table', MISSING],
     [undefined, 'percent', 'table', MISSING],
     ['<5', 'count', 'table', '<5'],
+    [0, 'days', 'axis', '0d'],
+    [0, 'hours', 'axis', '0h'],
+    [[701, 826, 998], 'id', 'table', '701, 826, 998'],
+    [['ar', 'fr'], 'text', 'table', 'ar, fr'],
+    [[], 'text', 'table', MISSING],
+    ['≥1234', 'count', 'table', '≥ 1,234'],
+    ['≥3.25', 'number', 'table', '≥ 3.25'],
+    ['hidden', 'count', 'table', 'hidden'],
   ];
   it.each(cases)('%j as %s in %s → %s', (value, meaning, context, expected) => {
     expect(formatValue(value, meaning, context, en)).toBe(expected);

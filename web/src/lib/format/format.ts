@@ -75,6 +75,8 @@ function options(meaning: Meaning, context: FormatContext, magnitude: number): I
 
 function durationParts(meaning: 'days' | 'hours', value: number): { amount: number; unit: 'day' | 'hour' } {
   const hours = meaning === 'days' ? value * 24 : value;
+  // Zero keeps the column's own unit (an axis reads "0d, 1d, 2d", not "0h, 1d, 2d").
+  if (hours === 0) return { amount: 0, unit: meaning === 'days' ? 'day' : 'hour' };
   // Under a day reads better in hours; from two days on, in days.
   if (Math.abs(hours) < 24) return { amount: hours, unit: 'hour' };
   if (meaning === 'hours' && Math.abs(hours) < 48) return { amount: hours, unit: 'hour' };
@@ -84,11 +86,17 @@ function durationParts(meaning: 'days' | 'hours', value: number): { amount: numb
 /** Formats one value. Non-numeric values of a numeric meaning (e.g. a suppressed "<5") pass through. */
 export function formatValue(value: unknown, meaning: Meaning, context: FormatContext = 'table', opts: FormatOptions = {}): string {
   if (value === null || value === undefined || value === '') return MISSING;
+  // Lists (contact ids, languages) read as "1, 2, 3", not JavaScript's "1,2,3".
+  if (Array.isArray(value)) return value.length ? value.map((v) => formatValue(v, meaning === 'id' ? 'id' : 'text', context, opts)).join(', ') : MISSING;
   if (meaning === 'text' || meaning === 'date') return String(value);
   if (meaning === 'id') return String(value);
 
   const n = toNumber(value);
-  if (n === null) return String(value);
+  if (n === null) {
+    // A total known only from below ("≥118", see lib/reports/suppressed.ts) reads like its number.
+    const bound = typeof value === 'string' && value.startsWith('≥') ? toNumber(value.slice(1)) : null;
+    return bound === null ? String(value) : `≥ ${formatValue(bound, meaning, context, opts)}`;
+  }
   const { locale, signed = false } = opts;
   const sign: Intl.NumberFormatOptions = signed ? { signDisplay: 'exceptZero' } : {};
 

@@ -5,6 +5,7 @@
 import { isComparisonColumn, isNumericType, meaningOf } from '../format/columns';
 import type { Meaning } from '../format/format';
 import type { ReportColumn, ReportRow } from '../api/types';
+import { lowerBoundOf } from './suppressed';
 
 export interface ResultLike {
   readonly columns: readonly ReportColumn[];
@@ -53,10 +54,11 @@ export function meaningOfColumn(result: ResultLike, name: string | undefined, fa
   return info ? meaningOf(info) : fallback;
 }
 
+/** A number to draw: numbers, numeric strings, and a lower bound "≥N" at N (see suppressed.ts). */
 export function numberOrNull(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return null;
+  return lowerBoundOf(value);
 }
 
 export function textOf(value: unknown): string {

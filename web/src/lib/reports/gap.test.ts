@@ -31,7 +31,25 @@ describe('worker gap views', () => {
 
   it('finds regions with demand and nobody, and contacts nobody fits', () => {
     expect(regionsWithoutMultiplier(gap)).toBe(1);
-    expect(contactsWithoutFit(gap)).toBe(9);
+    expect(contactsWithoutFit(gap)).toEqual({ value: 9, atLeast: false });
     expect(regionsWithoutMultiplier({ columns: [], rows: [] })).toBeNull();
+  });
+
+  // What a marketer or leader gets: small counts suppressed by the server.
+  const suppressed: ResultLike = {
+    columns: gap.columns,
+    rows: [
+      { region_id: '1', region: 'Amman', language: 'ar', gender: 'female', demand_contacts: 10, fitting_multipliers: 2, free_capacity: 6, gap: 4, multipliers_in_region: 3 },
+      { region_id: '1', region: 'Amman', language: 'ar', gender: 'male', demand_contacts: '<5', fitting_multipliers: 0, free_capacity: 0, gap: 'hidden', multipliers_in_region: 3 },
+      { region_id: '2', region: 'Karak', language: 'ar', gender: 'female', demand_contacts: '<5', fitting_multipliers: 0, free_capacity: 0, gap: 'hidden', multipliers_in_region: 0 },
+    ],
+  };
+
+  it('never lets a suppressed count shrink a total: sums become lower bounds', () => {
+    expect(gapByRegion(suppressed).rows).toEqual([
+      { region_id: '1', region: 'Amman', demand_contacts: '≥10', gap: '≥4', multipliers_in_region: 3, contacts_per_multiplier: '≥3.3' },
+      { region_id: '2', region: 'Karak', demand_contacts: 'hidden', gap: 'hidden', multipliers_in_region: 0, contacts_per_multiplier: null },
+    ]);
+    expect(contactsWithoutFit(suppressed)).toEqual({ value: 0, atLeast: true });
   });
 });

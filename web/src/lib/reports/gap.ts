@@ -3,6 +3,7 @@
 // taken once), per language × gender, and the two findings a leader asks for first.
 import { findColumn, numberOrNull, type ResultLike } from './columns';
 import { aggregate, withRatio, withSegment } from './shape';
+import { isSuppressed } from './suppressed';
 
 const REGION_KEYS = ['region_id', 'location_id', 'region', 'region_name', 'longitude', 'latitude'];
 const DEMAND = ['demand_contacts', 'demand', 'contacts'];
@@ -25,9 +26,16 @@ export function regionsWithoutMultiplier(result: ResultLike): number | null {
   return regions.rows.filter((r) => (numberOrNull(r[demand]) ?? 0) > 0 && numberOrNull(r.multipliers_in_region) === 0).length;
 }
 
-/** Contacts in the window whose region, language and gender no multiplier fits (null if unknown). */
-export function contactsWithoutFit(result: ResultLike): number | null {
+/**
+ * Contacts in the window whose region, language and gender no multiplier fits (value null if
+ * unknown; atLeast when some of those groups' counts are suppressed, so only a lower bound is known).
+ */
+export function contactsWithoutFit(result: ResultLike): { value: number | null; atLeast: boolean } {
   const demand = findColumn(result, DEMAND);
-  if (!demand || !findColumn(result, ['fitting_multipliers'])) return null;
-  return result.rows.reduce((sum, r) => sum + (numberOrNull(r.fitting_multipliers) === 0 ? (numberOrNull(r[demand]) ?? 0) : 0), 0);
+  if (!demand || !findColumn(result, ['fitting_multipliers'])) return { value: null, atLeast: false };
+  const unfit = result.rows.filter((r) => numberOrNull(r.fitting_multipliers) === 0);
+  return {
+    value: unfit.reduce((sum, r) => sum + (numberOrNull(r[demand]) ?? 0), 0),
+    atLeast: unfit.some((r) => numberOrNull(r[demand]) === null && isSuppressed(r[demand])),
+  };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isSuppressed, suppressionIn } from './suppressed';
 import { barFromReport, funnelFromReport, headline, heatmapFromReport, lineFromReport, mapFromReport, pivotFromReport } from './shape';
 import { dimensionColumns, measureColumns, pickDimension } from './columns';
 import { trialVerdict } from './trial';
@@ -201,6 +202,24 @@ describe('aggregate, segments and shares', () => {
     expect(aggregate(gap, ['language', 'gender'], ['demand']).columns.map((c) => c.name)).toEqual(['language', 'gender', 'demand']);
   });
 
+  it('sums with suppressed parts are lower bounds, and a headline says so', () => {
+    const demand: ResultLike = {
+      columns: [{ name: 'period', type: 'VARCHAR' }, { name: 'contacts', type: 'BIGINT' }, { name: 'previous_contacts', type: 'BIGINT' }],
+      rows: [
+        { period: '2026-01', contacts: 40, previous_contacts: 30 },
+        { period: '2026-01', contacts: '<5', previous_contacts: 12 },
+        { period: '2026-02', contacts: 'hidden', previous_contacts: '<5' },
+      ],
+    };
+    expect(aggregate(demand, ['period'], ['contacts', 'previous_contacts']).rows).toEqual([
+      { period: '2026-01', contacts: '≥40', previous_contacts: 42 },
+      { period: '2026-02', contacts: 'hidden', previous_contacts: 'hidden' },
+    ]);
+    expect(headline(demand, 'contacts', 'New contacts')).toEqual({ label: 'New contacts', value: 40, previous: 42, change: null, meaning: 'count', atLeast: true });
+    expect(headline({ columns: demand.columns, rows: [demand.rows[0]!] }, 'contacts')).toMatchObject({ value: 40, change: 10 });
+    expect(headline({ columns: demand.columns, rows: [demand.rows[0]!] }, 'contacts').atLeast).toBeUndefined();
+  });
+
   it('joins dimensions into a segment', () => {
     expect(withSegment(gap, ['language', 'gender']).rows[1]).toMatchObject({ segment: 'ar · male' });
   });
@@ -303,5 +322,22 @@ describe('lines without data are not drawn', () => {
     expect(lineFromReport(demand).data.previous).toEqual([]);
     const latency: ResultLike = { columns: [{ name: 'month', type: 'VARCHAR' }, { name: 'milestone', type: 'VARCHAR' }, { name: 'median_days', type: 'DOUBLE' }], rows: [{ month: '2026-01', milestone: 'accepted', median_days: 1 }, { month: '2026-01', milestone: 'first_meeting', median_days: null }] };
     expect(lineFromReport(latency, { splitBy: ['milestone'] }).data.series.map((s) => s.name)).toEqual(['accepted']);
+  });
+});
+
+describe('suppressed numbers', () => {
+  const columns = [{ name: 'place', type: 'VARCHAR' }, { name: 'contacts', type: 'BIGINT' }, { name: 'met_pct', type: 'DOUBLE' }];
+  it.each([
+    ['nothing suppressed', [{ place: 'Lyon', contacts: 12, met_pct: 25 }], 'none'],
+    ['some', [{ place: 'Lyon', contacts: 12, met_pct: 25 }, { place: 'Nice', contacts: '<5', met_pct: 'hidden' }], 'some'],
+    ['all', [{ place: 'Lyon', contacts: 'hidden', met_pct: 'hidden' }, { place: 'Nice', contacts: '<5', met_pct: null }], 'all'],
+    ['no rows', [], 'none'],
+  ] as const)('%s', (_name, rows, expected) => {
+    expect(suppressionIn({ columns, rows: rows as unknown as Record<string, unknown>[] })).toBe(expected);
+  });
+
+  it('knows the server’s markers and nothing else', () => {
+    expect(['<5', '< 5', 'hidden'].map(isSuppressed)).toEqual([true, true, true]);
+    expect(['5', 'Hidden valley', '', null, 3].map(isSuppressed)).toEqual([false, false, false, false, false]);
   });
 });

@@ -9,6 +9,7 @@ import { labelOf, previousColumnOf } from '../format/columns';
 import type { Meaning } from '../format/format';
 import type { TableData } from '../table/table';
 import { findColumn, hasColumn, meaningOfColumn, measureColumns, numberOrNull, pickDimension, pickMeasure, textOf, type ResultLike } from './columns';
+import { isSuppressed, lowerBound, lowerBoundOf } from './suppressed';
 
 export interface Shaped<D> {
   data: D;
@@ -120,6 +121,8 @@ export interface LineShape {
   labels?: Record<string, string>;
   /** Series split by a dimension column instead of by measure (e.g. one line per group). */
   splitBy?: readonly string[];
+  /** Fixed order (and so colours) of the split series, e.g. champion before challenger on every chart. */
+  groupOrder?: readonly string[];
 }
 
 /**
@@ -146,7 +149,15 @@ export function lineFromReport(result: ResultLike, shape: LineShape = {}): Shape
     const periods = [...new Set(rows.map((r) => String(r[period])))];
     const at = new Map(rows.map((r) => [`${textOf(r[split])}\u0000${String(r[period])}`, numberOrNull(r[value])]));
     // A group with no value at all (a milestone nobody reached yet) would be a legend entry without a line.
-    const groups = [...new Set(rows.map((r) => textOf(r[split])))].filter((g) => periods.some((p) => (at.get(`${g}\u0000${p}`) ?? null) !== null));
+    const rank = (g: string) => {
+      const i = shape.groupOrder?.indexOf(g) ?? -1;
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const groups = [...new Set(rows.map((r) => textOf(r[split])))]
+      .filter((g) => periods.some((p) => (at.get(`${g}\u0000${p}`) ?? null) !== null))
+      .map((g, i) => ({ g, i }))
+      .sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i)
+      .map(({ g }) => g);
     const data: LineData = { periods, series: groups.map((g) => ({ name: g, values: periods.map((p) => at.get(`${g}\u0000${p}`) ?? null) })) };
     const table: TableData = {
       columns: [{ key: period, label: label(period), meaning: numericPeriods ? 'number' : 'date' }, ...groups.map((g) => ({ key: g, label: g, meaning }))],
@@ -254,6 +265,8 @@ export interface Headline {
   /** value − previous, when both are known. */
   change: number | null;
   meaning: Meaning;
+  /** The value is a sum that includes suppressed counts: it is at least this much. */
+  atLeast?: boolean;
 }
 
 /**
@@ -263,41 +276,57 @@ export interface Headline {
 export function headline(result: ResultLike, column: string, label = labelOf(column), how?: 'sum' | 'max' | 'first'): Headline {
   const meaning = meaningOfColumn(result, column);
   const rule = how ?? (meaning === 'count' ? 'sum' : 'first');
+  const partial = new Set<string>();
   const read = (key: string): number | null => {
     if (!hasColumn(result, key) || !result.rows.length) return null;
     if (rule === 'first') return numberOrNull(result.rows[0]![key]);
     const values = result.rows.map((r) => numberOrNull(r[key])).filter((v): v is number => v !== null);
+    if (rule === 'sum' && result.rows.some((r) => isSuppressed(r[key]) || lowerBoundOf(r[key]) !== null)) partial.add(key);
     if (!values.length) return null;
     return rule === 'max' ? Math.max(...values) : values.reduce((sum, v) => sum + v, 0);
   };
   const value = read(column);
   const previousColumn = previousColumnOf(result.columns, column);
   const previous = previousColumn ? read(previousColumn) : null;
-  return { label, value, previous, change: value !== null && previous !== null ? value - previous : null, meaning };
+  // A change between two totals that are only known from below is not known at all.
+  const exact = !partial.size;
+  return { label, value, previous, change: value !== null && previous !== null && exact ? value - previous : null, meaning, ...(partial.has(column) ? { atLeast: true } : {}) };
 }
 
 /**
  * Sums measures over rows that share the `by` columns (e.g. a region × language × gender report
- * seen per region). Sums of nothing stay null, not 0: unknown is not zero.
+ * seen per region). Sums of nothing stay null, not 0: unknown is not zero. A group with suppressed
+ * parts ("<5", "hidden") is only known from below: its sum becomes "≥N" (or "hidden" when nothing
+ * of it is published), so a suppressed count never silently shrinks a total.
  */
 export function aggregate(result: ResultLike, by: readonly string[], sum: readonly string[], max: readonly string[] = []): ResultLike {
   const keys = by.filter((k) => hasColumn(result, k));
   const measures = sum.filter((k) => hasColumn(result, k));
   const maxima = max.filter((k) => hasColumn(result, k) && !measures.includes(k));
   const groups = new Map<string, Record<string, unknown>>();
+  const partial = new Set<string>();
   for (const row of result.rows) {
     const id = JSON.stringify(keys.map((k) => row[k] ?? null));
     const group: Record<string, unknown> = groups.get(id)
       ?? Object.fromEntries([...keys.map((k) => [k, row[k]]), ...[...measures, ...maxima].map((m) => [m, null])]);
     groups.set(id, group);
     for (const m of measures) {
-      const v = numberOrNull(row[m]);
+      const raw = row[m];
+      const v = numberOrNull(raw);
       if (v !== null) group[m] = ((group[m] as number | null) ?? 0) + v;
+      if (isSuppressed(raw) || lowerBoundOf(raw) !== null) partial.add(`${id}\u0000${m}`);
     }
     // Values repeated on every row of a group (multipliers serving a region) are not summed.
     for (const m of maxima) {
       const v = numberOrNull(row[m]);
       if (v !== null) group[m] = Math.max((group[m] as number | null) ?? Number.NEGATIVE_INFINITY, v);
+    }
+  }
+  for (const [id, group] of groups) {
+    for (const m of measures) {
+      if (!partial.has(`${id}\u0000${m}`)) continue;
+      const known = group[m] as number | null;
+      group[m] = known === null ? 'hidden' : lowerBound(known);
     }
   }
   return {
@@ -338,7 +367,10 @@ export function withRatio(result: ResultLike, name: string, numerator: string, d
     rows: result.rows.map((row) => {
       const n = numberOrNull(row[numerator]);
       const d = numberOrNull(row[denominator]);
-      return { ...row, [name]: n !== null && d ? Math.round((n / d) * scale) / scale : null };
+      const ratio = n !== null && d ? Math.round((n / d) * scale) / scale : null;
+      // A lower bound over an exact count is a lower bound too.
+      const bounded = lowerBoundOf(row[numerator]) !== null && lowerBoundOf(row[denominator]) === null;
+      return { ...row, [name]: ratio !== null && bounded ? lowerBound(ratio) : ratio };
     }),
   };
 }

@@ -11,14 +11,23 @@ export interface View {
   roles: readonly Role[];
   /** Views with report charts show the global filter bar. */
   filters: boolean;
+  /**
+   * The report the view exists to show. When the server's catalogue says the signed-in role may
+   * not open it (access "forbidden"), the view is not offered: a page of 403s helps nobody.
+   */
+  report?: string;
 }
+
+/** Report names the server refuses to the signed-in role (from GET /api/reports). */
+export type ForbiddenReports = ReadonlySet<string>;
+const NONE: ForbiddenReports = new Set();
 
 export const VIEWS: readonly View[] = [
   { path: '/queue', label: 'Queue', roles: ['dispatcher', 'admin'], filters: true },
   // Dispatchers pass what they see to marketers and leaders, so they may open those views too.
   { path: '/campaigns', label: 'Campaigns', roles: ['marketer', 'dispatcher', 'admin'], filters: true },
   { path: '/regions', label: 'Regions', roles: ['leader', 'dispatcher', 'admin'], filters: true },
-  { path: '/trials', label: 'Trials', roles: ['dispatcher', 'leader', 'marketer', 'admin'], filters: false },
+  { path: '/trials', label: 'Trials', roles: ['dispatcher', 'leader', 'marketer', 'admin'], filters: false, report: 'trial' },
   { path: '/data', label: 'Data', roles: ['admin'], filters: false },
   { path: '/users', label: 'Users', roles: ['admin'], filters: false },
   { path: '/audit', label: 'Audit', roles: ['admin'], filters: false },
@@ -35,8 +44,12 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-export function viewsFor(role: Role): View[] {
-  return VIEWS.filter((v) => v.roles.includes(role));
+function offered(view: View, role: Role, forbidden: ForbiddenReports): boolean {
+  return view.roles.includes(role) && !(view.report && forbidden.has(view.report));
+}
+
+export function viewsFor(role: Role, forbidden: ForbiddenReports = NONE): View[] {
+  return VIEWS.filter((v) => offered(v, role, forbidden));
 }
 
 export function landingFor(role: Role): string {
@@ -48,20 +61,20 @@ export function viewOf(pathname: string): View | undefined {
   return VIEWS.find((v) => pathname === v.path || pathname.startsWith(`${v.path}/`));
 }
 
-export function canOpen(role: Role, pathname: string): boolean {
+export function canOpen(role: Role, pathname: string, forbidden: ForbiddenReports = NONE): boolean {
   const view = viewOf(pathname);
-  return view === undefined || view.roles.includes(role);
+  return view === undefined || offered(view, role, forbidden);
 }
 
 /**
  * A post-login destination taken from `?next=`: only a path on this site (no scheme, no
  * protocol-relative '//host', no backslash tricks), and only one the role may open.
  */
-export function safeNext(next: string | null, role: Role): string {
+export function safeNext(next: string | null, role: Role, forbidden: ForbiddenReports = NONE): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f]/.test(next)) {
     return landingFor(role);
   }
   const pathname = next.split(/[?#]/)[0] ?? '';
-  if (pathname === '/' || pathname.startsWith('/login') || !viewOf(pathname) || !canOpen(role, pathname)) return landingFor(role);
+  if (pathname === '/' || pathname.startsWith('/login') || !viewOf(pathname) || !canOpen(role, pathname, forbidden)) return landingFor(role);
   return next;
 }

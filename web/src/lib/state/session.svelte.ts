@@ -8,6 +8,8 @@ class Session {
   health = $state.raw<Health | null>(null);
   /** True once /api/auth/me has answered (signed in or not). */
   checked = $state(false);
+  /** Reports the server refuses to this role: views built on them are not offered. */
+  forbiddenReports = $state.raw<ReadonlySet<string>>(new Set());
   error = $state.raw<unknown>(null);
 
   constructor() {
@@ -31,12 +33,32 @@ class Session {
     this.error = null;
     try {
       const [me, health] = await Promise.all([api.me(), api.health().catch(() => null)]);
+      if (me) await this.#loadAccess();
       this.me = me;
       this.health = health;
     } catch (error) {
       this.error = error;
     } finally {
       this.checked = true;
+    }
+  }
+
+  /** After the login form: what the role may open, then the user (so the navigation never shows a view it will lose). */
+  async signedIn(me: Me): Promise<void> {
+    await this.#loadAccess();
+    this.me = me;
+    this.checked = true;
+    this.error = null;
+    void this.refreshHealth();
+  }
+
+  async #loadAccess(): Promise<void> {
+    try {
+      const catalogue = await api.catalogue();
+      this.forbiddenReports = new Set(catalogue.filter((r) => r.access === 'forbidden').map((r) => r.name));
+    } catch {
+      // Without the catalogue every view is offered; the server still refuses what it refuses.
+      this.forbiddenReports = new Set();
     }
   }
 
@@ -49,6 +71,7 @@ class Session {
       await api.logout();
     } finally {
       this.me = null;
+      this.forbiddenReports = new Set();
     }
   }
 }

@@ -58,6 +58,15 @@ describe('roles', () => {
     expect(safeNext(next, role)).toBe(expected);
   });
 
+  it('does not offer a view whose report the server refuses to the role', () => {
+    const forbidden = new Set(['trial', 'capacity']);
+    expect(viewsFor('marketer', forbidden).map((v) => v.label)).toEqual(['Campaigns']);
+    expect(viewsFor('dispatcher', new Set()).map((v) => v.label)).toEqual(['Queue', 'Campaigns', 'Regions', 'Trials']);
+    expect(canOpen('leader', '/trials', forbidden)).toBe(false);
+    expect(canOpen('leader', '/trials')).toBe(true);
+    expect(safeNext('/trials', 'leader', forbidden)).toBe('/regions');
+  });
+
   it('recognises roles', () => {
     expect(isRole('leader')).toBe(true);
     expect(isRole('strategist')).toBe(false);

@@ -54,8 +54,9 @@ export function sortRows(rows: readonly ReportRow[], sort: SortState | null, col
       if (ma || mb) return ma === mb ? a.index - b.index : ma ? 1 : -1;
       let order: number;
       if (numeric) {
-        const na = toNumber(va);
-        const nb = toNumber(vb);
+        // A lower bound "≥N" sorts at N.
+        const na = toNumber(va) ?? (typeof va === 'string' && va.startsWith('≥') ? toNumber(va.slice(1)) : null);
+        const nb = toNumber(vb) ?? (typeof vb === 'string' && vb.startsWith('≥') ? toNumber(vb.slice(1)) : null);
         // A suppressed count ("<5") sorts as the smallest number.
         order = (na ?? Number.NEGATIVE_INFINITY) - (nb ?? Number.NEGATIVE_INFINITY);
         if (Number.isNaN(order)) order = 0;

@@ -90,6 +90,14 @@ describe('tableFromReport', () => {
     );
     expect(table.columns.map((c) => c.label)).toEqual(['See', 'A']);
   });
+
+  it('moves chosen columns to the front and keeps the rest in order', () => {
+    const table = tableFromReport(
+      { columns: ['id', 'value', 'kind', 'evidence'].map((name) => ({ name, type: 'VARCHAR' })), rows: [] },
+      { first: ['evidence', 'missing', 'kind'] },
+    );
+    expect(table.columns.map((c) => c.key)).toEqual(['evidence', 'kind', 'id', 'value']);
+  });
 });
 
 import { defaultSort } from './sort';

@@ -22,6 +22,8 @@ export interface TableFromReportOptions {
   /** Show only these columns, in this order (others hidden). */
   only?: string[];
   hide?: string[];
+  /** Move these columns (those the result has) to the front, in this order; the rest follow as they come. */
+  first?: string[];
   labels?: Record<string, string>;
   meanings?: Record<string, Meaning>;
 }
@@ -40,6 +42,10 @@ export function tableFromReport(
   if (options.only) {
     const byName = new Map(columns.map((c) => [c.name, c]));
     columns = options.only.map((name) => byName.get(name)).filter((c): c is NonNullable<typeof c> => c !== undefined);
+  }
+  if (options.first) {
+    const front = options.first.filter((name) => columns.some((c) => c.name === name));
+    columns = [...front.map((name) => columns.find((c) => c.name === name)!), ...columns.filter((c) => !front.includes(c.name))];
   }
   return {
     columns: columns.map((c) => ({
