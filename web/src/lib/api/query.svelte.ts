@@ -8,6 +8,9 @@ import type { ReportResult } from './types';
 
 export type QueryStatus = 'idle' | 'loading' | 'ready' | 'error';
 
+/** Returned by a request function whose inputs come from another request still loading. */
+export const WAIT = Symbol('wait');
+
 export interface QueryRequest<T> {
   /** Identifies the request: the same key is not fetched again. */
   key: string;
@@ -21,8 +24,11 @@ export class Query<T> {
   error = $state.raw<unknown>(null);
   #attempt = $state(0);
 
-  /** `request` is read reactively; return null when the inputs are not complete yet. */
-  constructor(request: () => QueryRequest<T> | null) {
+  /**
+   * `request` is read reactively; return null when the inputs are not complete (idle: the person
+   * has something to choose), or WAIT while another request this one depends on is loading.
+   */
+  constructor(request: () => QueryRequest<T> | null | typeof WAIT) {
     let lastKey: string | null = null;
     let lastAttempt = -1;
     let current: AbortController | null = null;
@@ -32,6 +38,14 @@ export class Query<T> {
     $effect(() => {
       const next = request();
       const attempt = this.#attempt;
+      if (next === WAIT) {
+        current?.abort();
+        current = null;
+        lastKey = null;
+        this.status = 'loading';
+        this.error = null;
+        return;
+      }
       if (!next) {
         current?.abort();
         current = null;
@@ -70,9 +84,10 @@ export class Query<T> {
 }
 
 /** A named report with parameters read reactively (usually the URL's filter state). */
-export function reportQuery(name: string, params: () => QueryParams | null): Query<ReportResult> {
+export function reportQuery(name: string, params: () => QueryParams | null | typeof WAIT): Query<ReportResult> {
   return new Query<ReportResult>(() => {
     const p = params();
+    if (p === WAIT) return WAIT;
     if (!p) return null;
     return {
       key: `${name}?${JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)))}`,

@@ -93,6 +93,9 @@ describe('lineFromReport', () => {
     const { data, meaning } = lineFromReport(latency, { splitBy: ['group'] });
     expect(meaning).toBe('days');
     expect(data.series).toEqual([{ name: 'champion', values: [2, 2.5] }, { name: 'challenger', values: [1.5, null] }]);
+    // A fixed order keeps each group's colour the same on every chart, whatever the row order.
+    expect(lineFromReport({ ...latency, rows: [latency.rows[1]!, latency.rows[0]!] }, { splitBy: ['group'], groupOrder: ['champion', 'challenger'] }).data.series.map((s) => s.name)).toEqual(['champion', 'challenger']);
+    expect(lineFromReport({ ...latency, rows: [latency.rows[1]!, latency.rows[0]!] }, { splitBy: ['group'] }).data.series.map((s) => s.name)).toEqual(['challenger', 'champion']);
   });
 });
 

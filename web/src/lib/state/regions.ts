@@ -32,3 +32,17 @@ export function regionChoices(regions: readonly RegionOption[]): RegionChoice[] 
   walk('', 0);
   return out;
 }
+
+/** The deepest level of the location grid (0 country, 1 admin1, 2 admin2, 3 city). */
+export const DEEPEST_LEVEL = 3;
+
+/**
+ * The level to break a report down by when a region is chosen: one below it, so choosing a
+ * country shows its provinces rather than one bar for the country. Undefined when no region is
+ * chosen, its level is unknown, or it is already the deepest.
+ */
+export function drillLevel(regionId: string | null | undefined, regions: readonly RegionOption[] | null | undefined): string | undefined {
+  if (!regionId || !regions) return undefined;
+  const level = regions.find((r) => String(r.id) === regionId)?.level;
+  return typeof level === 'number' && level >= 0 && level < DEEPEST_LEVEL ? String(level + 1) : undefined;
+}

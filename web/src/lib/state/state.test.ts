@@ -119,7 +119,7 @@ describe('trial state', () => {
   });
 });
 
-import { regionChoices } from './regions';
+import { drillLevel, regionChoices } from './regions';
 
 describe('regionChoices', () => {
   it('nests regions under their parents, sorted by name, and survives cycles and orphans', () => {
@@ -133,5 +133,22 @@ describe('regionChoices', () => {
     ]);
     expect(choices.map((c) => [c.id, c.depth])).toEqual([['1', 0], ['2', 1], ['3', 1], ['4', 0]]);
     expect(choices[1]!.label).toBe('\u2003Amman');
+  });
+});
+
+describe('drillLevel', () => {
+  const regions = [
+    { id: '1', name: 'Jordan', level: 0 },
+    { id: '2', name: 'Amman Governorate', level: 1, parent_id: '1' },
+    { id: '3', name: 'Amman', level: 3, parent_id: '2' },
+    { id: '4', name: 'Somewhere', parent_id: '1' },
+  ];
+  it.each([
+    [null, undefined], ['1', '1'], ['2', '2'], ['3', undefined], ['4', undefined], ['99', undefined],
+  ] as const)('region %s breaks down by level %s', (region, level) => {
+    expect(drillLevel(region, regions)).toBe(level);
+  });
+  it('waits for the regions', () => {
+    expect(drillLevel('1', null)).toBeUndefined();
   });
 });
