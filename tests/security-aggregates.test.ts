@@ -95,3 +95,15 @@ describe('aggregate-only roles', () => {
     }
   });
 });
+
+describe('tables too big to audit quickly', () => {
+  it('are refused to aggregate roles with a clear message instead of holding the server', async () => {
+    const url = '/api/reports/demand?from=2025-01-01&grain=week&level=3';
+    const dispatcher = await signIn(app, t.db, 'dispatcher');
+    const full = await app.inject({ method: 'GET', url, headers: { cookie: dispatcher.cookie } });
+    expect(full.json().rows.length).toBeGreaterThan(500);
+    const marketer = await app.inject({ method: 'GET', url, headers: { cookie: users.marketer!.cookie } });
+    expect(marketer.statusCode).toBe(400);
+    expect(marketer.json().message).toMatch(/limited to 500.*shorter window/);
+  });
+});

@@ -39,8 +39,19 @@ export function accessFor(role: Role, report: ReportDefinition): 'full' | 'suppr
   return access === 'suppressed' && !report.privacy ? 'forbidden' : access;
 }
 
+/** Small-count suppression audits the whole table in JS; past this size it would hold the event loop for
+ *  seconds to minutes, so aggregate roles are asked for a coarser table instead. */
+export const MAX_SUPPRESSED_ROWS = 500;
+
+export class TooDetailed extends Error {
+  constructor(readonly report: string, readonly rows: number) {
+    super(`report "${report}" has ${rows} rows for these filters; for small-count protection aggregate views are limited to ${MAX_SUPPRESSED_ROWS}: choose a shorter window, a coarser grain or level, or a region`);
+  }
+}
+
 function suppressedFor(report: ReportDefinition): (result: ReportResult) => ReportResult {
   return (result) => {
+    if (result.rows.length > MAX_SUPPRESSED_ROWS) throw new TooDetailed(report.name, result.rows.length);
     const privacy = report.privacy!;
     const suppressed = suppressSmallCounts(privacy.spec, privacy.prepare ? privacy.prepare(result.rows) : result.rows);
     const kept = new Set(suppressed.columns.map((c) => c.name));
@@ -81,6 +92,7 @@ async function sendReport(app: FastifyInstance, request: FastifyRequest, name: s
     if (error instanceof ParamError) return reply.status(400).send({ error: 'bad_request', param: error.param, message: error.message });
     if (error instanceof UnknownReport) return reply.status(404).send({ error: 'not_found', message: error.message });
     if (error instanceof ReportTimeout) return reply.status(503).send({ error: 'timeout', message: error.message });
+    if (error instanceof TooDetailed) return reply.status(400).send({ error: 'too_detailed', message: error.message });
     throw error;
   }
 }

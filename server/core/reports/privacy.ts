@@ -73,7 +73,9 @@ export const REPORT_PRIVACY: Record<string, ReportPrivacy> = {
         measure('previous_meetings_per_contact', ['previous_new_contacts']),
         measure('new_contacts_delta', ['new_contacts', 'previous_new_contacts']),
         measure('met_delta_pts', ['met_contacts', 'new_contacts', 'previous_met_contacts', 'previous_new_contacts'])],
-      partitions: [{ over: ['place_id', 'place'] }, { over: ['campaign_or_source'] }],
+      // Places partition a campaign's contacts. Campaigns do not partition a place's: a contact can answer
+      // several campaigns, or none, and declaring that sum made every table unsolvable (all withheld).
+      partitions: [{ over: ['place_id', 'place'] }],
     },
   },
   worker_gap: {
