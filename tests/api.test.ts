@@ -29,7 +29,8 @@ describe('API', () => {
     const res = await get('/api/health');
     expect(res.statusCode).toBe(200);
     // The samples were exported on 2026-11-22: the latest last_modified among the contacts (README).
-    expect(res.json()).toEqual({ ok: true, datasetVersion: 1, asOf: '2026-11-22' });
+    // The site address comes from the posts' permalinks ("http://127.0.0.1:8080/contacts/316").
+    expect(res.json()).toEqual({ ok: true, datasetVersion: 1, asOf: '2026-11-22', dtSiteUrl: 'http://127.0.0.1:8080' });
     const anonymous = await app.inject({ method: 'GET', url: '/api/health' });
     expect(anonymous.json()).toEqual({ ok: true, datasetVersion: 1 });
   });

@@ -155,6 +155,25 @@ async function rememberSettings(connection: DuckDBConnection, files: string[]): 
   }
 }
 
+/** The D.T site's address, from a post's permalink, so the dashboard can link contacts back to D.T. */
+async function rememberSiteUrl(connection: DuckDBConnection, planned: Planned[]): Promise<void> {
+  for (const item of planned) {
+    if (item.kind !== 'parsed' || item.parsed.format !== 'dt-rest' || item.parsed.contacts.length === 0) continue;
+    const json = JSON.parse(fs.readFileSync(item.file, 'utf8').replace(/^\uFEFF/, '')) as { posts?: { permalink?: unknown }[]; permalink?: unknown };
+    const permalink = json.posts?.[0]?.permalink ?? json.permalink;
+    if (typeof permalink !== 'string') continue;
+    let site: string;
+    try {
+      site = new URL(permalink.replace(/\/contacts\/\d+\/?$/, '')).toString().replace(/\/$/, '');
+    } catch {
+      continue;
+    }
+    await connection.run("DELETE FROM meta WHERE key = 'dt_site_url'");
+    await connection.run("INSERT INTO meta VALUES ('dt_site_url', $v)", { v: site });
+    return;
+  }
+}
+
 async function recordAttempt(connection: DuckDBConnection, summary: ImportSummary, startedAt: Date): Promise<void> {
   await connection.run(
     `INSERT INTO imports (version, attempt_id, files, started_at, finished_at, outcome, message, counts_json, rejects_count, unparsed_count, skipped_count)
@@ -267,6 +286,7 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
         first.file, first.row, first.field);
     }
     await rememberSettings(connection, expanded.files);
+    await rememberSiteUrl(connection, planned);
     summary.outcome = 'ok';
     summary.version = version;
     summary.message = `imported ${summary.files.length} file(s) as dataset version ${version}`;
