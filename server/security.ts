@@ -106,12 +106,37 @@ async function security(app: FastifyInstance, options: SecurityOptions): Promise
     crossOriginEmbedderPolicy: false,
   });
 
+  // Sessions checked in the last few seconds are not read from DuckDB again (a cached report answers in
+  // about a millisecond; the check cost five). Any write — logout, role or password change, reset,
+  // disable — empties the cache before it runs, so a revoked session is refused at once.
+  const recentSessions = new Map<string, { user: SessionUser; until: number }>();
+  const SESSION_CACHE_MS = 5_000;
+
+  // A write may revoke sessions while a concurrent read re-caches one: clear again once the write is done.
+  app.addHook('onResponse', async (request) => {
+    if (UNSAFE.has(request.method)) recentSessions.clear();
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
+    if (UNSAFE.has(request.method)) recentSessions.clear();
     const token = request.cookies[SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE_INSECURE];
     if (token) {
-      const session = await withStore((store) => validateSession(store, keys, token, Date.now()));
-      if (session) request.sessionUser = { userId: session.userId, login: session.login, role: session.role, sessionId: session.sessionId, csrfToken: session.csrfToken };
+      const now = Date.now();
+      const recent = recentSessions.get(token);
+      if (recent && recent.until > now) {
+        request.sessionUser = recent.user;
+      } else {
+        recentSessions.delete(token);
+        const session = await withStore((store) => validateSession(store, keys, token, now));
+        if (session) {
+          request.sessionUser = { userId: session.userId, login: session.login, role: session.role, sessionId: session.sessionId, csrfToken: session.csrfToken };
+          if (!UNSAFE.has(request.method)) {
+            if (recentSessions.size >= 1000) recentSessions.clear();
+            recentSessions.set(token, { user: request.sessionUser, until: now + SESSION_CACHE_MS });
+          }
+        }
+      }
     }
     const config = request.routeOptions.config as { permission?: Permission | 'public' | 'session'; csrf?: 'origin-only' };
     const permission = config.permission;
