@@ -5,6 +5,7 @@ import path from 'node:path';
 import { REPO_ROOT, openDatabase, type Database } from '../server/core/db/database.ts';
 import { importFiles, type ImportSummary } from '../server/core/import/index.ts';
 import { loadOrCreatePiiKey } from '../server/core/import/pii.ts';
+import { installReportMacros } from '../server/core/reports/registry.ts';
 
 export const DT_SAMPLES = path.join(REPO_ROOT, 'fixtures', 'dt-samples');
 export const DEMO_CANONICAL = path.join(REPO_ROOT, 'fixtures', 'demo', 'canonical');
@@ -44,4 +45,12 @@ export function sampleListPosts(): Record<string, any>[] {
     for (const p of (readJson(path.join(dir, f)) as { posts: Record<string, any>[] }).posts) byId.set(String(p.ID), p);
   }
   return [...byId.values()];
+}
+
+/** A test database with the given files imported and the report macros installed, ready for runReport. */
+export async function createReportDb(inputs: string[]): Promise<TestDb> {
+  const t = await createTestDb();
+  await t.importAll(inputs);
+  await installReportMacros(t.db.connection);
+  return t;
 }

@@ -33,9 +33,9 @@ export async function importRoutes(app: FastifyInstance, options: ImportRouteOpt
     const files: string[] = [];
     try {
       for await (const part of request.files()) {
-        // Folders dropped in the page arrive with relative paths; keep them apart, flatten the name.
-        let target = path.join(dir, `${String(files.length).padStart(5, '0')}-${safeName(part.filename)}`);
-        if (path.dirname(target) !== dir) target = path.join(dir, `upload-${files.length}`);
+        // Folders dropped in the page arrive with relative paths: safeName keeps only a plain file name,
+        // and the index keeps two files of the same name apart.
+        const target = path.join(dir, `${String(files.length).padStart(5, '0')}-${safeName(part.filename)}`);
         await pipeline(part.file, fs.createWriteStream(target, { mode: 0o600 }));
         if (part.file.truncated) throw Object.assign(new Error(`${part.filename}: the file is larger than the upload limit`), { statusCode: 413 });
         files.push(target);

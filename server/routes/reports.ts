@@ -71,9 +71,8 @@ async function sendReport(app: FastifyInstance, request: FastifyRequest, name: s
   try {
     const report = findReport(name);
     const access = accessFor(user.role, report);
-    if (access === 'forbidden') {
-      return reply.status(403).send({ error: 'forbidden', message: `report "${name}" shows single contacts or has no suppression rules; the ${user.role} role sees aggregates only` });
-    }
+    // The route's onRequest hook answers this before validation; kept here too so no path serves full rows.
+    if (access === 'forbidden') return reply.status(403).send({ error: 'forbidden', message: `report "${name}" is not available to the ${user.role} role` });
     const { result, cached } = await app.handoff.reports.run(name, raw, cacheKeyPart(user.role), access === 'suppressed' ? suppressedFor(report) : undefined);
     reply.header('x-dataset-version', String(result.datasetVersion)).header('x-cache', cached ? 'hit' : 'miss');
     const accept = request.headers.accept;

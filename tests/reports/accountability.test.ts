@@ -3,8 +3,8 @@
 // fixtures' source files (D.T activity JSON, canonical CSVs).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findReport, installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { createTestDb, DEMO_CANONICAL, DT_SAMPLES, type TestDb } from '../helpers.ts';
+import { findReport, runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import {
   currentEpisodes, DAY_MS, dayEnd, episodesOf, loadCanonical, loadDtSamples, overdueUpdateRequests,
   type SourceContact, type World,
@@ -58,9 +58,7 @@ describe('accountability on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadDtSamples(DT_SAMPLES);
   });
   afterAll(() => t.close());
@@ -92,9 +90,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('accountability on the demo set'
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonical(DEMO_CANONICAL);
   });
   afterAll(() => t.close());

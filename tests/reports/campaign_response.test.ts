@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from '../helpers.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb, createReportDb } from '../helpers.ts';
 import {
   type World, breakdownValues, expectNear, loadCanonicalWorld, loadSamplesWorld, pct, placeAtLevel, stageRank, windowContacts,
 } from './demand-oracle.ts';
@@ -114,9 +114,7 @@ describe('campaign_response on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadSamplesWorld();
   });
   afterAll(() => t?.close());
@@ -183,9 +181,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('campaign_response on the demo s
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonicalWorld(DEMO_CANONICAL);
   });
   afterAll(() => t?.close());

@@ -3,8 +3,8 @@
 // the fixtures' source files.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import { STATUSES, type Filters, type World, expectNear, loadCanonicalWorld, loadSamplesWorld, pct, windowContacts } from './demand-oracle.ts';
 
 interface StatusRow { overall_status: string | null; contacts: number; share_pct: number | null; previous_contacts: number | null; delta: number | null; delta_pct: number | null }
@@ -43,9 +43,7 @@ describe('contacts_by_status on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadSamplesWorld();
   });
   afterAll(() => t?.close());
@@ -72,9 +70,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('contacts_by_status on the demo 
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonicalWorld(DEMO_CANONICAL);
   });
   afterAll(() => t?.close());

@@ -2,8 +2,8 @@
 // against plain loops over the fixtures' source files, on the real D.T samples and the demo set.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import {
   type Filters, type World, breakdownValues, loadCanonicalWorld, loadSamplesWorld, periodStart, placeAtLevel, windowContacts,
 } from './demand-oracle.ts';
@@ -70,9 +70,7 @@ describe('demand on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadSamplesWorld();
   });
   afterAll(() => t?.close());
@@ -121,9 +119,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('demand on the demo set', () => 
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonicalWorld(DEMO_CANONICAL);
   });
   afterAll(() => t?.close());

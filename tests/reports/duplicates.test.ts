@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, tempDir, type TestDb } from '../helpers.ts';
+import { tempDir, type TestDb, createReportDb } from '../helpers.ts';
 import { installReportMacros } from '../../server/core/reports/registry.ts';
 import { duplicatePairs, idBefore, isSeeker, loadCanonical, type Filters, type OPair, type OWorld } from './dispatch-oracle.ts';
 import { DATASETS, DEMO, openDataset, report } from './dispatch-worlds.ts';
@@ -169,9 +169,7 @@ describe('duplicates: phones that differ only in formatting', () => {
       '9,2026-05-09,access,Nadia Nour,10,,12-34,,new',
     ].join('\n'));
     fs.writeFileSync(path.join(dir, 'locations.csv'), ['location_id,name,level', '10,Lahore,3', '11,Karachi,3'].join('\n'));
-    t = await createTestDb();
-    await t.importAll([dir]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([dir]);
     const world = loadCanonical(dir);
     expect(world.contacts).toHaveLength(9);
   });

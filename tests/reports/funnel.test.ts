@@ -3,8 +3,8 @@
 // published counts and plain loops over the fixtures' source files.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import { STAGES, type Filters, type World, expectNear, loadCanonicalWorld, loadSamplesWorld, pct, stageRank, windowContacts } from './demand-oracle.ts';
 
 interface FunnelRow {
@@ -56,9 +56,7 @@ describe('funnel on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadSamplesWorld();
   });
   afterAll(() => t?.close());
@@ -90,9 +88,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('funnel on the demo set', () => 
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonicalWorld(DEMO_CANONICAL);
   });
   afterAll(() => t?.close());

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { createTestDb, DEMO_CANONICAL, DT_SAMPLES, tempDir, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, tempDir, type TestDb, createReportDb } from '../helpers.ts';
 import {
   dayEnd, dayOf, dayStart, episodesOf, loadCanonical, loadDtSamples, MILESTONES, placeAtLevel, summariseWaits, waitFor,
   type LatencySummary, type SourceContact, type Wait, type World,
@@ -64,9 +64,7 @@ describe('latency on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadDtSamples(DT_SAMPLES);
   });
   afterAll(() => t.close());
@@ -99,9 +97,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('latency on the demo set', () =>
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonical(DEMO_CANONICAL);
   });
   afterAll(() => t.close());
@@ -145,9 +141,7 @@ describe('censoring: slow multipliers do not look fast', () => {
     fs.writeFileSync(path.join(dir, 'contacts.csv'), contacts.join('\n'));
     fs.writeFileSync(path.join(dir, 'multipliers.csv'), ['user_id,display_name,roles,gender,languages', 'fast,Fay Fast,multiplier,female,en', 'slow,Sol Slow,multiplier,female,en', 'disp,Dee Dispatch,dispatcher,female,en'].join('\n'));
     fs.writeFileSync(path.join(dir, 'events.csv'), events.join('\n'));
-    t = await createTestDb();
-    await t.importAll([dir]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([dir]);
   });
   afterAll(() => t.close());
 

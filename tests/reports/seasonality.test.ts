@@ -2,8 +2,8 @@
 // of its year. Checked against plain loops over the fixtures' source files.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import { type Filters, type World, expectNear, isoWeek, loadCanonicalWorld, loadSamplesWorld, matches, periodStart } from './demand-oracle.ts';
 
 interface SeasonRow { year: number; period_of_year: number; period_start: string; contacts: number; share_of_year_pct: number | null }
@@ -64,9 +64,7 @@ describe('seasonality on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadSamplesWorld();
   });
   afterAll(() => t?.close());
@@ -101,9 +99,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('seasonality on the demo set', (
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonicalWorld(DEMO_CANONICAL);
   });
   afterAll(() => t?.close());

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareGroups, kaplanMeier, logRankTest, sampleRatioMismatch } from '../../server/core/stats/index.ts';
 import { ParamError } from '../../server/core/reports/params.ts';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { createTestDb, DEMO_CANONICAL, DT_SAMPLES, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import { DAY_MS, dayEnd, dayStart, episodesOf, loadCanonical, loadDtSamples, type Milestone, type World } from './workers-oracle.ts';
 
 interface TrialQuery { champion: string[]; challenger: string[]; start: string; to: string; asOf: string; attemptDays?: number; establishedDays?: number; meetingDays?: number }
@@ -108,9 +108,7 @@ describe('trial on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadDtSamples(DT_SAMPLES);
   });
   afterAll(() => t.close());
@@ -146,9 +144,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('trial on the demo set (planted 
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonical(DEMO_CANONICAL);
   });
   afterAll(() => t.close());

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kaplanMeier, kmQuantile } from '../../server/core/stats/index.ts';
-import { installReportMacros, runReport } from '../../server/core/reports/registry.ts';
-import { createTestDb, DEMO_CANONICAL, DT_SAMPLES, type TestDb } from '../helpers.ts';
+import { runReport } from '../../server/core/reports/registry.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
 import {
   addDays, currentEpisodes, DAY_MS, dayEnd, dayStart, episodesOf, isAccess, lineage, loadAt, loadCanonical, loadDtSamples,
   overdueUpdateRequests, waitFor, type Episode, type World,
@@ -168,9 +168,7 @@ describe('wellbeing on the D.T samples', () => {
   let t: TestDb;
   let world: World;
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DT_SAMPLES]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DT_SAMPLES]);
     world = loadDtSamples(DT_SAMPLES);
   });
   afterAll(() => t.close());
@@ -194,9 +192,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('wellbeing on the demo set', () 
   let world: World;
   let rows: Record<string, any>[];
   beforeAll(async () => {
-    t = await createTestDb();
-    await t.importAll([DEMO_CANONICAL]);
-    await installReportMacros(t.db.connection);
+    t = await createReportDb([DEMO_CANONICAL]);
     world = loadCanonical(DEMO_CANONICAL);
     rows = await checkWellbeing(t, world, world.asOf);
   });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { datasetVersion, type Database } from '../db/database.ts';
-import { CANONICAL_KINDS, detectCanonicalHeader, isCanonicalJson, readFirstLine, stageCanonicalCsv, stageCanonicalJson } from './canonical.ts';
+import { detectCanonicalHeader, isCanonicalJson, readFirstLine, stageCanonicalCsv, stageCanonicalJson } from './canonical.ts';
 import { buildDtLabels, type DtLabels } from './dt-labels.ts';
 import { detectDtRest, isDtSettings, parseDtRest, readDtJson } from './dt-rest.ts';
 import { detectDtCsv, parseDtCsv } from './dt-csv.ts';
@@ -94,16 +94,36 @@ function parseJsonFile(file: string, shown: string): unknown {
   return readDtJson(shown, fs.readFileSync(file, 'utf8'));
 }
 
-/** Detects every file's format and parses the D.T ones; settings files go first so labels map back to keys. */
-function planFiles(files: string[], labelsFromDb: DtLabels, shownName: (f: string) => string): Planned[] {
+interface Plan { planned: Planned[]; settings: unknown | null; siteUrl: string | null }
+
+/** The D.T site's address, from a post's permalink, so the dashboard can link contacts back to D.T. */
+function siteUrlOf(json: unknown): string | null {
+  const body = json as { posts?: { permalink?: unknown }[]; permalink?: unknown } | null;
+  const permalink = body?.posts?.[0]?.permalink ?? body?.permalink;
+  if (typeof permalink !== 'string') return null;
+  try {
+    return new URL(permalink.replace(/\/contacts\/\d+\/?$/, '')).toString().replace(/\/$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/** Detects every file's format and parses the D.T ones; settings files go first so labels map back to keys.
+ *  Each JSON file is read once: the settings and the site address are kept for the caller to store. */
+function planFiles(files: string[], labelsFromDb: DtLabels, shownName: (f: string) => string): Plan {
   const jsonByFile = new Map<string, unknown>();
   let labels = labelsFromDb;
+  let settings: unknown | null = null;
   for (const file of files) {
     if (path.extname(file).toLowerCase() !== '.json') continue;
     const json = parseJsonFile(file, shownName(file));
     jsonByFile.set(file, json);
-    if (isDtSettings(json)) labels = buildDtLabels(json);
+    if (isDtSettings(json)) {
+      settings = json;
+      labels = buildDtLabels(json);
+    }
   }
+  let siteUrl: string | null = null;
   const planned: Planned[] = [];
   for (const file of files) {
     const shown = shownName(file);
@@ -119,6 +139,7 @@ function planFiles(files: string[], labelsFromDb: DtLabels, shownName: (f: strin
       const dtKind = detectDtRest(path.basename(shown), json);
       if (!dtKind) throw new ImportRefused(`${shown}: unknown format (neither a D.T REST export nor canonical JSON)`, shown);
       planned.push({ kind: 'parsed', file, parsed: parseDtRest(shown, json, dtKind, labels) });
+      siteUrl ??= siteUrlOf(json);
       continue;
     }
     const firstLine = readFirstLine(file);
@@ -136,7 +157,7 @@ function planFiles(files: string[], labelsFromDb: DtLabels, shownName: (f: strin
       throw new ImportRefused(`${shown}: unknown CSV format (header "${firstLine.slice(0, 80)}" is neither canonical nor a D.T list export)`, shown, 1);
     }
   }
-  return planned;
+  return { planned, settings, siteUrl };
 }
 
 async function storedLabels(connection: DuckDBConnection): Promise<DtLabels> {
@@ -145,32 +166,12 @@ async function storedLabels(connection: DuckDBConnection): Promise<DtLabels> {
   return buildDtLabels(typeof value === 'string' ? JSON.parse(value) : null);
 }
 
-async function rememberSettings(connection: DuckDBConnection, files: string[]): Promise<void> {
-  for (const file of files) {
-    if (path.extname(file).toLowerCase() !== '.json') continue;
-    const json = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-    if (!isDtSettings(json)) continue;
-    await connection.run("DELETE FROM meta WHERE key = 'dt_settings'");
-    await connection.run("INSERT INTO meta VALUES ('dt_settings', $v)", { v: JSON.stringify(json) });
-  }
-}
-
-/** The D.T site's address, from a post's permalink, so the dashboard can link contacts back to D.T. */
-async function rememberSiteUrl(connection: DuckDBConnection, planned: Planned[]): Promise<void> {
-  for (const item of planned) {
-    if (item.kind !== 'parsed' || item.parsed.format !== 'dt-rest' || item.parsed.contacts.length === 0) continue;
-    const json = JSON.parse(fs.readFileSync(item.file, 'utf8').replace(/^\uFEFF/, '')) as { posts?: { permalink?: unknown }[]; permalink?: unknown };
-    const permalink = json.posts?.[0]?.permalink ?? json.permalink;
-    if (typeof permalink !== 'string') continue;
-    let site: string;
-    try {
-      site = new URL(permalink.replace(/\/contacts\/\d+\/?$/, '')).toString().replace(/\/$/, '');
-    } catch {
-      continue;
-    }
-    await connection.run("DELETE FROM meta WHERE key = 'dt_site_url'");
-    await connection.run("INSERT INTO meta VALUES ('dt_site_url', $v)", { v: site });
-    return;
+/** Remembers the D.T settings (labels for later imports) and the site address, when this import had them. */
+async function rememberDtMeta(connection: DuckDBConnection, plan: Plan): Promise<void> {
+  for (const [key, value] of [['dt_settings', plan.settings === null ? null : JSON.stringify(plan.settings)], ['dt_site_url', plan.siteUrl]] as const) {
+    if (value === null) continue;
+    await connection.run('DELETE FROM meta WHERE key = $key', { key });
+    await connection.run('INSERT INTO meta VALUES ($key, $value)', { key, value });
   }
 }
 
@@ -246,7 +247,8 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
     if (expanded.files.length === 0) throw new ImportRefused('no data files to import', inputs.join(', '));
 
     progress({ phase: 'read', done: 0, total: expanded.files.length });
-    const planned = planFiles(expanded.files, await storedLabels(connection), shownName);
+    const plan = planFiles(expanded.files, await storedLabels(connection), shownName);
+    const planned = plan.planned;
     progress({ phase: 'read', done: expanded.files.length, total: expanded.files.length });
 
     await connection.run('BEGIN TRANSACTION');
@@ -285,8 +287,7 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
         `first: ${first.file} row ${first.row ?? '-'} field ${first.field ?? '-'}: ${first.reason}`,
         first.file, first.row, first.field);
     }
-    await rememberSettings(connection, expanded.files);
-    await rememberSiteUrl(connection, planned);
+    await rememberDtMeta(connection, plan);
     summary.outcome = 'ok';
     summary.version = version;
     summary.message = `imported ${summary.files.length} file(s) as dataset version ${version}`;
@@ -315,4 +316,3 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
   }
 }
 
-export { CANONICAL_KINDS };

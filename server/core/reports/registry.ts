@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { QUERIES_DIR, datasetVersion, queryRows } from '../db/database.ts';
-import { normaliseParams, type ParamSpec, type ParamValue } from './params.ts';
+import { normaliseParams, type ParamValue } from './params.ts';
 import type { ReportDefinition } from './definitions.ts';
 import { REPORTS } from './catalog/index.ts';
 
@@ -80,10 +80,6 @@ export async function runSql(connection: DuckDBConnection, sql: string, params: 
     columns: names.map((name, i) => ({ name, type: String(types[i]) })),
     rows: reader.getRowObjectsJson() as Record<string, unknown>[],
   };
-}
-
-export function paramSpecs(report: ReportDefinition): ParamSpec[] {
-  return report.params;
 }
 
 /** The as-of date and version of the data, which callers that serve many requests cache per version. */
