@@ -3,7 +3,7 @@
 //   import      vs DuckDB's bare read_csv of the same canonical CSVs into tables
 //   each report through the HTTP API (uncached) vs the same SQL with the same bound params on a bare connection
 //   cached hit latency, requests/s under autocannon for a cached report, peak RSS
-// Usage: npm run bench -- [--contacts 1000000] [--runs 7] [--keep]
+// Usage: npm run bench -- [--contacts 1000000] [--runs 7] [--import-runs 2] [--db FILE] [--keep]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,11 @@ import { normaliseParams } from '../server/core/reports/params.ts';
 import { buildApp } from '../server/app.ts';
 import { DuckDbAuthStore, beginSetup, completeSetup, createUser, deriveAuthKeys, totpCodeAt } from '../server/core/auth/index.ts';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' }, keep: { type: 'boolean', default: false }, db: { type: 'string' } } });
+const { values } = parseArgs({ options: {
+  contacts: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '7' }, 'import-runs': { type: 'string', default: '2' },
+  keep: { type: 'boolean', default: false }, db: { type: 'string' },
+} });
+const importRunsWanted = Number(values['import-runs']);
 const contacts = Number(values.contacts);
 const runs = Number(values.runs);
 const dataDir = path.join(REPO_ROOT, 'bench', 'data', `seed7-${contacts}`);
@@ -67,27 +71,45 @@ async function main() {
   const bytes = csvFiles.reduce((n, f) => n + fs.statSync(f).size, 0);
   say(`dataset: ${contacts.toLocaleString('en')} contacts, ${(bytes / 1e6).toFixed(0)} MB of canonical CSV`);
 
-  // Baseline: bare read_csv of the same files into tables, in a fresh database file.
+  // Import against the baseline, a bare read_csv of the same files into tables, each into a fresh
+  // database file. They alternate, and the best of each is compared: on a shared machine the best
+  // run is the one least disturbed by others.
   const work = fs.mkdtempSync(path.join(dataDir, 'run-'));
-  const bare = await DuckDBInstance.create(path.join(work, 'bare.duckdb'), { threads: '2', memory_limit: '2GB' });
-  const bareConn = await bare.connect();
-  const bareImportMs = values.db ? 0 : await timeIt(async () => {
-    for (const f of csvFiles) {
-      await bareConn.run(`CREATE TABLE ${path.basename(f, '.csv')} AS SELECT * FROM read_csv($f, header = true)`, { f });
-    }
-  });
-  bareConn.closeSync();
-  bare.closeSync();
-
   const dbPath = values.db ?? path.join(work, 'handoff.duckdb');
-  const db = await openDatabase(dbPath, { threads: 2, memoryLimit: '2GB' });
   say('');
   say('| measure | Handoff | baseline | ratio | target |');
   say('|---|---|---|---|---|');
   if (!values.db) {
-    const importMs = await timeIt(() => importFiles(db, [canonical], { piiKey: loadOrCreatePiiKey(dbPath) }));
-    say(`| import (4 canonical CSVs) | ${(importMs / 1000).toFixed(1)} s | ${(bareImportMs / 1000).toFixed(1)} s bare read_csv | ${(importMs / bareImportMs).toFixed(2)} | ≤ 1.5 |`);
+    const bareRuns: number[] = [];
+    const importRuns: number[] = [];
+    let method = '';
+    for (let i = 0; i < importRunsWanted; i++) {
+      const barePath = path.join(work, `bare-${i}.duckdb`);
+      const bare = await DuckDBInstance.create(barePath, { threads: '2', memory_limit: '2GB' });
+      const bareConn = await bare.connect();
+      bareRuns.push(await timeIt(async () => {
+        for (const f of csvFiles) {
+          await bareConn.run(`CREATE TABLE ${path.basename(f, '.csv')} AS SELECT * FROM read_csv($f, header = true)`, { f });
+        }
+      }));
+      bareConn.closeSync();
+      bare.closeSync();
+      fs.rmSync(barePath, { force: true });
+      // The last run's database is the one the reports use.
+      const runPath = i === importRunsWanted - 1 ? dbPath : path.join(work, `import-${i}.duckdb`);
+      const runDb = await openDatabase(runPath, { threads: 2, memoryLimit: '2GB' });
+      importRuns.push(await timeIt(async () => {
+        method = (await importFiles(runDb, [canonical], { piiKey: loadOrCreatePiiKey(runPath) })).method;
+      }));
+      runDb.close();
+      if (runPath !== dbPath) fs.rmSync(runPath, { force: true });
+      say(`| import run ${i + 1} (${method}) | ${(importRuns[i]! / 1000).toFixed(1)} s | ${(bareRuns[i]! / 1000).toFixed(1)} s bare read_csv | ${(importRuns[i]! / bareRuns[i]!).toFixed(2)} | |`);
+    }
+    const best = Math.min(...importRuns);
+    const bestBare = Math.min(...bareRuns);
+    say(`| import (4 canonical CSVs), best of ${importRunsWanted} | ${(best / 1000).toFixed(1)} s | ${(bestBare / 1000).toFixed(1)} s bare read_csv | ${(best / bestBare).toFixed(2)} | ≤ 1.5 |`);
   }
+  const db = await openDatabase(dbPath, { threads: 2, memoryLimit: '2GB' });
 
   // Reports: uncached through HTTP vs the bare SQL with the same bound parameters.
   const app = await buildApp({ db, piiKey: loadOrCreatePiiKey(dbPath), reportCacheEntries: 0, webDir: path.join(work, 'no-web') });

@@ -5,21 +5,21 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../db/database.ts';
+import { stageSqlType } from './columns.ts';
+import { STAGE_SHAPES } from './load.ts';
 import { CONTACT_TYPES, OVERALL_STATUSES, SEEKER_PATHS, ImportRefused, type ImportIssue } from './types.ts';
 
 type ValueType =
   | 'text' | 'list' | 'int_list' | 'timestamp' | 'date' | 'bool' | 'int' | 'double' | 'ranges'
   | { oneOf: readonly string[] };
 
-interface CanonicalKind {
+export interface CanonicalKind {
   kind: 'contacts' | 'multipliers' | 'events' | 'locations';
   stageTable: string;
   idColumn: string;
   /** Columns that must be present and non-empty. */
   required: string[];
   columns: Record<string, ValueType>;
-  /** Staged column name where it differs from the canonical one. */
-  stageName?: Record<string, string>;
 }
 
 const EVENT_KINDS = [
@@ -78,12 +78,17 @@ function kindNamed(kind: CanonicalKind['kind']): CanonicalKind {
   return CANONICAL_KINDS.find((k) => k.kind === kind)!;
 }
 
-const nonEmpty = (col: string) => `nullif(trim(r."${col}"), '') IS NOT NULL`;
+/** The SQL for a column's value as text, trimmed, NULL when empty; the checks and conversions start from it. */
+type ValueOf = (col: string) => string;
+// Spaces (U+0020) around a value or a list item are ignored; other characters, tabs and no-break
+// spaces included, are kept (docs/import-format.md). A plain space is cheap to look for at the ends
+// of millions of values, which the first-import shortcut relies on.
+const spaceTrimmed = (sql: string) => `trim(${sql}, ' ')`;
+const trimmedValue: ValueOf = (col) => `nullif(${spaceTrimmed(`r."${col}"`)}, '')`;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The SQL condition under which a non-empty value is invalid, and the reason given. */
-function invalidWhen(col: string, type: ValueType): { condition: string; reason: string } | null {
-  const v = `trim(r."${col}")`;
+function invalidWhen(v: string, type: ValueType): { condition: string; reason: string } | null {
   if (typeof type === 'object') {
     return { condition: `${v} NOT IN (${type.oneOf.map(sqlString).join(', ')})`, reason: `unknown value; allowed: ${type.oneOf.join(', ')}` };
   }
@@ -99,7 +104,7 @@ function invalidWhen(col: string, type: ValueType): { condition: string; reason:
     case 'double':
       return { condition: `TRY_CAST(${v} AS DOUBLE) IS NULL`, reason: 'not a number' };
     case 'int_list':
-      return { condition: `list_bool_or(list_transform(string_split(${v}, ';'), x -> TRY_CAST(trim(x) AS BIGINT) IS NULL))`, reason: 'not a ;-separated list of whole numbers' };
+      return { condition: `list_bool_or(list_transform(string_split(${v}, ';'), x -> TRY_CAST(${spaceTrimmed('x')} AS BIGINT) IS NULL))`, reason: 'not a ;-separated list of whole numbers' };
     case 'ranges':
       return { condition: `NOT regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}/\\d{4}-\\d{2}-\\d{2}(;\\d{4}-\\d{2}-\\d{2}/\\d{4}-\\d{2}-\\d{2})*')`, reason: 'not a ;-separated list of YYYY-MM-DD/YYYY-MM-DD ranges' };
     default:
@@ -107,23 +112,49 @@ function invalidWhen(col: string, type: ValueType): { condition: string; reason:
   }
 }
 
-/** The SQL turning a raw text value into its staged value. */
-function convert(col: string, type: ValueType): string {
-  const v = `nullif(trim(r."${col}"), '')`;
+/**
+ * The SQL turning a raw text value into its staged value. Strict (the first-import shortcut): a
+ * number, date, boolean or id list that the checks would reject raises an error instead of
+ * becoming NULL.
+ */
+function convert(v: string, type: ValueType, strict = false): string {
+  const cast = (value: string, target: string) => `${strict ? 'CAST' : 'TRY_CAST'}(${value} AS ${target})`;
   if (typeof type === 'object') return v;
   switch (type) {
     case 'text': case 'ranges': return v;
-    case 'list': return `CASE WHEN ${v} IS NULL THEN []::VARCHAR[] ELSE list_filter(list_transform(string_split(${v}, ';'), x -> trim(x)), x -> x <> '') END`;
-    case 'int_list': return `CASE WHEN ${v} IS NULL THEN []::BIGINT[] ELSE list_transform(string_split(${v}, ';'), x -> TRY_CAST(trim(x) AS BIGINT)) END`;
-    case 'timestamp': return `epoch_ms(TRY_CAST(${v} AS TIMESTAMP))`;
-    case 'date': return `epoch_ms(TRY_CAST(${v} AS DATE)::TIMESTAMP)`;
-    case 'bool': return `CASE WHEN lower(${v}) IN ('true', '1', 'yes') THEN true WHEN lower(${v}) IN ('false', '0', 'no') THEN false END`;
-    case 'int': return `TRY_CAST(${v} AS BIGINT)`;
-    case 'double': return `TRY_CAST(${v} AS DOUBLE)`;
+    case 'list': return `CASE WHEN ${v} IS NULL THEN []::VARCHAR[] ELSE list_filter(list_transform(string_split(${v}, ';'), x -> ${spaceTrimmed('x')}), x -> x <> '') END`;
+    case 'int_list': return `CASE WHEN ${v} IS NULL THEN []::BIGINT[] ELSE list_transform(string_split(${v}, ';'), x -> ${cast(spaceTrimmed('x'), 'BIGINT')}) END`;
+    case 'timestamp': return `epoch_ms(${cast(v, 'TIMESTAMP')})`;
+    case 'date': return `epoch_ms(${cast(v, 'DATE')}::TIMESTAMP)`;
+    case 'bool': return `CASE WHEN lower(${v}) IN ('true', '1', 'yes') THEN true WHEN lower(${v}) IN ('false', '0', 'no') THEN false
+      ${strict ? `WHEN ${v} IS NOT NULL THEN error('not a boolean')` : ''} END`;
+    case 'int': return cast(v, 'BIGINT');
+    case 'double': return cast(v, 'DOUBLE');
   }
 }
 
 export interface CanonicalStageResult { rowsRead: number; issues: ImportIssue[] }
+
+interface RowCheck { field: string; required: boolean; failsWhen: string; shownValue: string; reason: string }
+
+/** Every check a row of this kind must pass, in the order a rejected row reports the first failure. */
+function rowChecks(kind: CanonicalKind, header: string[], value: ValueOf): RowCheck[] {
+  const checks: RowCheck[] = kind.required.map((col) => ({
+    field: col, required: true, failsWhen: `${value(col)} IS NULL`, shownValue: `r."${col}"`, reason: 'required value is missing',
+  }));
+  for (const col of header) {
+    const invalid = invalidWhen(value(col), kind.columns[col]!);
+    if (!invalid) continue;
+    checks.push({
+      field: col,
+      required: false,
+      failsWhen: `${value(col)} IS NOT NULL AND (${invalid.condition})`,
+      shownValue: col === 'phones' || col === 'emails' ? `'[redacted]'` : `r."${col}"`,
+      reason: invalid.reason,
+    });
+  }
+  return checks;
+}
 
 /**
  * Validates temp table `raw` (text columns + row_number) of one canonical kind and stages the valid rows.
@@ -132,33 +163,20 @@ export interface CanonicalStageResult { rowsRead: number; issues: ImportIssue[] 
 async function validateAndStage(connection: DuckDBConnection, kind: CanonicalKind, file: string, header: string[]): Promise<CanonicalStageResult> {
   // One pass over the rows: the first problem of each row, as a struct (a row needs one reason to be
   // rejected). Each check used to be its own scan, which dominated imports of millions of events.
-  const problems: string[] = [];
-  const problem = (field: string, value: string, reason: string) =>
-    `{'field': ${sqlString(field)}, 'value': ${value}, 'reason': ${sqlString(reason)}}`;
-  for (const col of kind.required) {
-    problems.push(`WHEN NOT ${nonEmpty(col)} THEN ${problem(col, `r."${col}"`, 'required value is missing')}`);
-  }
-  for (const col of header) {
-    const invalid = invalidWhen(col, kind.columns[col]!);
-    if (!invalid) continue;
-    const shown = col === 'phones' || col === 'emails' ? `'[redacted]'` : `r."${col}"`;
-    problems.push(`WHEN ${nonEmpty(col)} AND (${invalid.condition}) THEN ${problem(col, shown, invalid.reason)}`);
-  }
+  const problems = rowChecks(kind, header, trimmedValue).map((check) =>
+    `WHEN ${check.failsWhen} THEN {'field': ${sqlString(check.field)}, 'value': ${check.shownValue}, 'reason': ${sqlString(check.reason)}}`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE raw_rejects AS
     SELECT row_number, p.field AS field, p.value AS value, p.reason AS reason
     FROM (SELECT row_number, CASE ${problems.join('\n      ')} END AS p FROM raw r)
     WHERE p IS NOT NULL`);
   await connection.run(`INSERT INTO raw_rejects
     SELECT row_number, ${sqlString(kind.idColumn)}, r."${kind.idColumn}", 'id repeated within the file (first occurrence kept)'
-    FROM (SELECT row_number, "${kind.idColumn}", row_number() OVER (PARTITION BY trim("${kind.idColumn}") ORDER BY row_number) AS occurrence FROM raw) r
-    WHERE occurrence > 1 AND ${nonEmpty(kind.idColumn)}
+    FROM (SELECT row_number, r."${kind.idColumn}", row_number() OVER (PARTITION BY ${trimmedValue(kind.idColumn)} ORDER BY row_number) AS occurrence FROM raw r) r
+    WHERE occurrence > 1 AND ${trimmedValue(kind.idColumn)} IS NOT NULL
       AND row_number NOT IN (SELECT row_number FROM raw_rejects)`);
 
-  const staged = header.map((col) => ({ col, stage: kind.stageName?.[col] ?? col }));
-  const carried = `[${header.map(sqlString).join(', ')}]::VARCHAR[]`;
-  const format = sqlString('canonical');
-  await connection.run(`INSERT INTO ${kind.stageTable} (${staged.map((s) => s.stage).join(', ')}, carried, source_format, file, row_number)
-    SELECT ${staged.map((s) => convert(s.col, kind.columns[s.col]!)).join(', ')}, ${carried}, ${format}, ${sqlString(file)}, r.row_number
+  await connection.run(`INSERT INTO ${kind.stageTable} (${header.join(', ')}, carried, source_format, file, row_number)
+    SELECT ${header.map((col) => convert(trimmedValue(col), kind.columns[col]!)).join(', ')}, ${carriedList(header)}, 'canonical', ${sqlString(file)}, r.row_number
     FROM raw r ANTI JOIN raw_rejects x ON x.row_number = r.row_number`);
 
   const rejects = await queryRows<{ row_number: number; field: string; value: string | null; reason: string }>(connection,
@@ -172,7 +190,56 @@ async function validateAndStage(connection: DuckDBConnection, kind: CanonicalKin
   };
 }
 
-function checkHeader(kind: CanonicalKind, header: string[], file: string): void {
+const carriedList = (header: string[]) => `[${header.map(sqlString).join(', ')}]::VARCHAR[]`;
+
+const READ_CSV = `read_csv($file, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true)`;
+
+/**
+ * A first import's shortcut (see mergeIntoEmpty): the rows of a canonical CSV as a stage relation
+ * read straight from the file, bound to `$file`. Where the validating path would reject a row, this
+ * raises an error instead: one bad row abandons the shortcut, and the caller stages the file the
+ * validating way, which names every bad row. The row checks are folded into the work that must be
+ * done anyway: strict conversions fail on bad numbers, dates, booleans and id lists; the stored
+ * tables' NOT NULL constraints fail on missing required values; dates in the future are looked for
+ * in the stored columns afterwards (futureDatesSql). Only values from a fixed list and date ranges
+ * are checked row by row. Row numbers are left out (a window over the whole file; only rejects
+ * need them), and so is trimming: a text value with a space at either end abandons the shortcut,
+ * so both paths store the same values. (Typed values need no such test: a padded number or date
+ * converts to the same value, and a padded list item is trimmed like any other.)
+ */
+export function canonicalCsvRelation(kind: CanonicalKind, header: string[], file: string): string {
+  const shape = STAGE_SHAPES[kind.kind];
+  const unstaged = header.filter((col) => col !== shape.id.name && !shape.columns.some((c) => c.name === col));
+  if (unstaged.length > 0) throw new Error(`canonical ${kind.kind} columns without a stage column: ${unstaged.join(', ')}`);
+  const value: ValueOf = (col) => `nullif(r."${col}", '')`;
+  const columns = [shape.id, ...shape.columns].map((spec) => header.includes(spec.name)
+    ? `${convert(value(spec.name), kind.columns[spec.name]!, true)} AS ${spec.name}`
+    : `NULL::${stageSqlType(spec.stage)} AS ${spec.name}`);
+  const padded = header.filter((col) => kind.columns[col] === 'text')
+    .map((col) => `starts_with(r."${col}", ' ') OR ends_with(r."${col}", ' ')`);
+  const inline = rowChecks(kind, header, value).filter((check) => {
+    const type = kind.columns[check.field]!;
+    return !check.required && (typeof type === 'object' || type === 'ranges');
+  });
+  const firstProblem = [
+    ...(padded.length > 0 ? [`WHEN ${padded.join(' OR ')} THEN error(${sqlString(`${file}: a value has spaces around it`)})`] : []),
+    ...inline.map((check) => `WHEN ${check.failsWhen} THEN error(${sqlString(`${file}: ${check.field}: ${check.reason}`)})`),
+  ];
+  return `(SELECT ${columns.join(', ')}, ${carriedList(header)} AS carried, 'canonical' AS source_format,
+      ${sqlString(file)} AS file, NULL::INTEGER AS row_number
+    FROM ${READ_CSV} r
+    ${firstProblem.length > 0 ? `WHERE CASE ${firstProblem.join('\n      ')} ELSE true END` : ''})`;
+}
+
+/** After the shortcut stored a file into its empty table: a query whose `future` is true when a stored date is in the future. */
+export function futureDatesSql(kind: CanonicalKind, header: string[]): string | null {
+  const dated = header.filter((col) => kind.columns[col] === 'timestamp' || kind.columns[col] === 'date');
+  if (dated.length === 0) return null;
+  const limit = (col: string) => (kind.columns[col] === 'date' ? 'current_date + 1' : 'now()::TIMESTAMP + INTERVAL 1 DAY');
+  return `SELECT coalesce(${dated.map((col) => `max(${col}) > ${limit(col)}`).join(' OR ')}, false) AS future FROM ${kind.kind}`;
+}
+
+export function checkHeader(kind: CanonicalKind, header: string[], file: string): void {
   for (const col of header) {
     if (!(col in kind.columns)) {
       throw new ImportRefused(`${file}: unknown column "${col}" for canonical ${kind.kind}; allowed: ${Object.keys(kind.columns).join(', ')}`, file, 1, col);
@@ -197,7 +264,7 @@ export async function stageCanonicalCsv(connection: DuckDBConnection, file: stri
   try {
     await connection.run(`CREATE OR REPLACE TEMP TABLE raw AS
       SELECT row_number() OVER ()::INTEGER AS row_number, *
-      FROM read_csv($file, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true)`, { file });
+      FROM ${READ_CSV}`, { file });
   } catch (error) {
     throw new ImportRefused(`${displayName}: the CSV cannot be read: ${(error as Error).message.split('\n')[0]}`, displayName);
   }

@@ -13,6 +13,7 @@ import { detectDtRest, isDtSettings, parseDtRest, readDtJson } from './dt-rest.t
 import { detectDtCsv, parseDtCsv } from './dt-csv.ts';
 import { detectLocationGrid, parseLocationGrid } from './location-grid.ts';
 import { createStageTables, dropStageTables, mergeStaged, stageParsed, type MergeCounts } from './load.ts';
+import { planFirstImport, runFirstImport } from './first-import.ts';
 import { installPiiMacros, redactContactDetails } from './pii.ts';
 import { ImportRefused, type ImportIssue, type ParsedFile } from './types.ts';
 
@@ -38,6 +39,8 @@ export interface ImportOptions {
   actor?: string;
   /** Callers that report progress before the import ends (the upload route) choose the id. */
   attemptId?: string;
+  /** Test seam: false makes a first import of canonical CSVs take the staged path, to compare the two. */
+  firstImportShortcut?: boolean;
 }
 
 export interface ImportSummary {
@@ -46,6 +49,8 @@ export interface ImportSummary {
   version: number | null;
   datasetVersion: number;
   files: string[];
+  /** 'first-import': canonical CSVs inserted straight into empty tables (first-import.ts); 'staged': validated row by row in TEMP tables. */
+  method: 'first-import' | 'staged';
   rowsRead: number;
   counts: MergeCounts | null;
   rejects: number;
@@ -234,7 +239,7 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
   const shownName = (f: string) => options.displayNames?.get(f) ?? f;
   const connection = await db.instance.connect();
   const summary: ImportSummary = {
-    attemptId, outcome: 'failed', version: null, datasetVersion: 0, files: [], rowsRead: 0, counts: null,
+    attemptId, outcome: 'failed', version: null, datasetVersion: 0, files: [], method: 'staged', rowsRead: 0, counts: null,
     rejects: 0, unparsed: 0, skipped: 0, issues: [], message: '',
   };
   let inTransaction = false;
@@ -251,30 +256,48 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
     const planned = plan.planned;
     progress({ phase: 'read', done: expanded.files.length, total: expanded.files.length });
 
+    const version = summary.datasetVersion + 1;
     await connection.run('BEGIN TRANSACTION');
     inTransaction = true;
-    await createStageTables(connection);
-    const parsed: ParsedFile[] = [];
-    let staged = 0;
-    for (const item of planned) {
-      if (item.kind === 'parsed') {
-        parsed.push(item.parsed);
-        summary.rowsRead += item.parsed.rowsRead;
-        summary.issues.push(...item.parsed.issues);
-      } else {
-        const result = item.kind === 'canonical-csv'
-          ? await stageCanonicalCsv(connection, item.file, shownName(item.file))
-          : await stageCanonicalJson(connection, item.json, shownName(item.file));
-        summary.rowsRead += result.rowsRead;
-        summary.issues.push(...result.issues);
+    const firstImport = options.firstImportShortcut === false ? null : await planFirstImport(connection,
+      planned.map((p) => ({ file: p.file, shown: shownName(p.file), canonicalCsv: p.kind === 'canonical-csv' })));
+    let merged: { counts: MergeCounts; issues: ImportIssue[] } | null = null;
+    if (firstImport) {
+      try {
+        let done = 0;
+        const direct = await runFirstImport(connection, firstImport, version,
+          (file) => progress({ phase: 'stage', done: ++done, total: planned.length, file }));
+        summary.rowsRead = direct.rowsRead;
+        summary.method = 'first-import';
+        merged = { counts: direct.counts, issues: [] };
+      } catch {
+        // A bad row (or anything else) ends the shortcut; the staged path below finds and reports it.
+        await connection.run('ROLLBACK');
+        await connection.run('BEGIN TRANSACTION');
       }
-      progress({ phase: 'stage', done: ++staged, total: planned.length, file: shownName(item.file) });
     }
-    await stageParsed(connection, parsed);
-
-    const version = summary.datasetVersion + 1;
-    progress({ phase: 'merge', done: 0, total: 1 });
-    const merged = await mergeStaged(connection, version);
+    if (!merged) {
+      await createStageTables(connection);
+      const parsed: ParsedFile[] = [];
+      let staged = 0;
+      for (const item of planned) {
+        if (item.kind === 'parsed') {
+          parsed.push(item.parsed);
+          summary.rowsRead += item.parsed.rowsRead;
+          summary.issues.push(...item.parsed.issues);
+        } else {
+          const result = item.kind === 'canonical-csv'
+            ? await stageCanonicalCsv(connection, item.file, shownName(item.file))
+            : await stageCanonicalJson(connection, item.json, shownName(item.file));
+          summary.rowsRead += result.rowsRead;
+          summary.issues.push(...result.issues);
+        }
+        progress({ phase: 'stage', done: ++staged, total: planned.length, file: shownName(item.file) });
+      }
+      await stageParsed(connection, parsed);
+      progress({ phase: 'merge', done: 0, total: 1 });
+      merged = await mergeStaged(connection, version);
+    }
     summary.issues.push(...merged.issues);
     Object.assign(summary, tally(summary.issues));
     summary.counts = merged.counts;

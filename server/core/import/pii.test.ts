@@ -33,6 +33,17 @@ describe('PII normalisation, hashing and redaction: the JS and SQL forms agree',
     for (const e of EMAILS) expect(await sql('pii_normalise_email($v)', e)).toBe(normaliseEmail(e));
   });
 
+  it('hashes lists of phones and e-mails as the JS does: normalised, unusable ones dropped, each once', async () => {
+    const hashes = async (macro: string, list: string[]) =>
+      ((await connection.runAndReadAll(`SELECT ${macro}($list::VARCHAR[]) AS r`, { list: `[${list.map((v) => `"${v}"`).join(',')}]` }))
+        .getRowObjectsJson()[0]!.r as string[]).slice().sort();
+    const expected = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null).map((v) => piiHash(KEY, v)))].sort();
+    expect(await hashes('pii_phone_hashes', PHONES)).toEqual(expected(PHONES.map(normalisePhone)));
+    expect(await hashes('pii_phone_hashes', PHONES).then((h) => h.length)).toBe(3); // two spellings of one number
+    expect(await hashes('pii_email_hashes', EMAILS)).toEqual(expected(EMAILS.map(normaliseEmail)));
+    expect(await hashes('pii_email_hashes', [])).toEqual([]);
+  });
+
   it('redacts phones and e-mails but keeps dates, in JS and in SQL alike', async () => {
     expect(redactContactDetails(TEXTS[0]!)).toBe('Met on 2026-07-12, call [phone] or mail [e-mail]');
     expect(redactContactDetails(TEXTS[1]!)).toBe('Baptism Date: 2026-10-10');
