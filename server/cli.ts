@@ -38,7 +38,7 @@ function progressPrinter(): (p: ImportProgress) => void {
     const share = p.total === 0 ? 1 : p.done / p.total;
     const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
     const label = p.file ? ` ${path.basename(p.file)}` : '';
-    process.stderr.write(`\r[${bar}] ${p.phase.padEnd(6)} ${p.done}/${p.total}${label}`.padEnd(100).slice(0, 100));
+    process.stderr.write(`\r[${bar}] ${p.phase.padEnd(6)} ${Math.floor(p.done)}/${p.total} ${String(Math.round(share * 100)).padStart(3)}%${label}`.padEnd(100).slice(0, 100));
     if (p.phase === 'done') process.stderr.write('\n');
   };
 }

@@ -80,6 +80,19 @@ describe('first import shortcut', () => {
     expect((shortcut.tables.events![0] as { note: string }).note).toBe('call [phone], or [e-mail]');
   });
 
+  it('reports progress file by file, never backwards, ending with every file done', async () => {
+    const t = await createTestDb();
+    const seen: { phase: string; done: number; total: number }[] = [];
+    const summary = await t.importAll([DEMO_CANONICAL], { onProgress: (p) => seen.push({ phase: p.phase, done: p.done, total: p.total }) });
+    t.close();
+    expect(summary.method).toBe('first-import');
+    const stage = seen.filter((p) => p.phase === 'stage');
+    expect(stage.every((p) => p.total === 4)).toBe(true);
+    expect(stage.map((p) => p.done)).toEqual([...stage.map((p) => p.done)].sort((a, b) => a - b));
+    expect(stage.filter((p) => Number.isInteger(p.done)).map((p) => p.done)).toEqual([1, 2, 3, 4]);
+    expect(seen.at(-1)).toEqual({ phase: 'done', done: 1, total: 1 });
+  }, 60_000);
+
   const BAD_CASES: [string, string[], string[], { row: number; field: string; reason: RegExp; contactsStored: number }][] = [
     ['an unknown event kind', GOOD_CONTACTS, [...GOOD_EVENTS.slice(0, 7), 'e7,c7,2026-03-08T11:00:00Z,coffee,m1,', ...GOOD_EVENTS.slice(8)],
       { row: 8, field: 'kind', reason: /unknown value/, contactsStored: 40 }],

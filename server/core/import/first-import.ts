@@ -44,16 +44,17 @@ export class FirstImportAbandoned extends Error {}
 /** Runs inside the caller's transaction; throws (and the caller rolls back) at the first bad row. */
 export async function runFirstImport(
   connection: DuckDBConnection, plan: FirstImportFile[], version: number,
-  onFile: (shown: string) => void,
+  onProgress: (shown: string, fileIndex: number, shareOfFile: number) => void,
 ): Promise<{ counts: MergeCounts; rowsRead: number }> {
   const counts: MergeCounts = {
     contacts: { added: 0, updated: 0 }, multipliers: { added: 0, updated: 0 },
     events: { added: 0, updated: 0 }, locations: { added: 0, updated: 0 },
   };
   let rowsRead = 0;
-  for (const item of plan) {
+  for (const [index, item] of plan.entries()) {
     const relation = canonicalCsvRelation(item.kind, item.header, item.shown);
-    const stored = await mergeIntoEmpty(connection, item.table, relation, item.header, version, { file: item.file });
+    const stored = await withQueryProgress(connection, (share) => onProgress(item.shown, index, share),
+      () => mergeIntoEmpty(connection, item.table, relation, item.header, version, { file: item.file }));
     // The table was empty, so a repeated id is a repeat within this file: the staged path reports it.
     if (await mayRepeatIds(connection, item.table)) throw new FirstImportAbandoned(`${item.shown}: an id is repeated`);
     const future = futureDatesSql(item.kind, item.header);
@@ -62,7 +63,20 @@ export async function runFirstImport(
     }
     counts[item.table].added = stored;
     rowsRead += stored;
-    onFile(item.shown);
+    onProgress(item.shown, index, 1);
   }
   return { counts, rowsRead };
+}
+
+/** One statement over a twelve-million-row file runs for many seconds: report DuckDB's own progress of it meanwhile. */
+async function withQueryProgress<T>(connection: DuckDBConnection, onShare: (share: number) => void, run: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    const percentage = connection.progress.percentage;
+    if (percentage >= 0) onShare(Math.min(0.99, percentage / 100));
+  }, 250);
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
+  }
 }

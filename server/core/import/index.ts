@@ -21,6 +21,7 @@ export { ImportRefused } from './types.ts';
 
 export interface ImportProgress {
   phase: 'read' | 'stage' | 'merge' | 'commit' | 'done';
+  /** Files (or steps) done, with a fraction for the one under way. */
   done: number;
   total: number;
   file?: string;
@@ -264,9 +265,8 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
     let merged: { counts: MergeCounts; issues: ImportIssue[] } | null = null;
     if (firstImport) {
       try {
-        let done = 0;
         const direct = await runFirstImport(connection, firstImport, version,
-          (file) => progress({ phase: 'stage', done: ++done, total: planned.length, file }));
+          (file, index, share) => progress({ phase: 'stage', done: index + share, total: planned.length, file }));
         summary.rowsRead = direct.rowsRead;
         summary.method = 'first-import';
         merged = { counts: direct.counts, issues: [] };
