@@ -244,8 +244,8 @@ export async function mergeIntoEmpty(
 /**
  * Whether two rows of a table may share an id (after mergeIntoEmpty: a repeat within the file).
  * Sorting the ids' 64-bit hashes and comparing neighbours is faster than counting distinct strings
- * (1.6 s against 2.6 s for 14 M events). Every repeat is found; two different ids with one hash
- * (about once in 200,000 imports of that size) only send the import down the staged path.
+ * (1.6 s against 2.6 s for 12 M events). Every repeat is found; two different ids with one hash
+ * (about once in 250,000 imports of that size) only send the import down the staged path.
  */
 export async function mayRepeatIds(connection: DuckDBConnection, table: StoredTable): Promise<boolean> {
   const id = STAGE_SHAPES[table].id.name;
