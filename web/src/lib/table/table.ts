@@ -58,6 +58,15 @@ export function tableFromReport(
   };
 }
 
+/** A report shown as a table panel (ChartFrame with chart={false}): what is drawn is what is exported. */
+export function asTable(
+  result: { readonly columns: readonly ReportColumn[]; readonly rows: readonly ReportRow[] },
+  options: TableFromReportOptions = {},
+): { data: TableData; table: TableData } {
+  const table = tableFromReport(result, options);
+  return { data: table, table };
+}
+
 export function isNumericMeaning(meaning: Meaning): boolean {
   return meaning !== 'text' && meaning !== 'date' && meaning !== 'id';
 }
