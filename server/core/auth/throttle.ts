@@ -79,9 +79,11 @@ export async function login(store: AuthStore, attempt: LoginAttempt, options: Lo
   try {
     return await loginUnpadded(store, attempt, options, clock(), lockout);
   } finally {
-    const elapsed = performance.now() - started;
     const floor = options.minDurationMs ?? DEFAULT_MIN_LOGIN_MS;
-    if (elapsed < floor) await sleep(floor - elapsed);
+    // Timers round to whole milliseconds and may wake a little early: sleep until the floor has passed.
+    for (let left = floor - (performance.now() - started); left > 0; left = floor - (performance.now() - started)) {
+      await sleep(Math.ceil(left));
+    }
   }
 }
 
