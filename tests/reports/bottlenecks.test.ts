@@ -1,9 +1,9 @@
 // bottlenecks: the dispatch queue, contacts waiting for acceptance and contacts stuck at a stage,
 // by region, checked against plain loops over the source files of the D.T samples and the demo set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDb } from '../helpers.ts';
-import { DAY_MS, asOfEnd, isSeeker, median, near, placeAtLevel, type Filters, type OWorld } from './dispatch-oracle.ts';
-import { DATASETS, openDataset, report } from './dispatch-worlds.ts';
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, addDays, dayEnd, isSeekerMatching, median, placeAtLevel, placeName, type Filters, type World } from '../oracle/world.ts';
+import { DATASETS, report, useReportFixture } from './datasets.ts';
+import { expectNear, pairRowsByKey } from './report-checks.ts';
 
 interface BottleneckRow {
   region_id: string | null;
@@ -25,20 +25,20 @@ interface BottleneckRow {
 interface Thresholds { none: number; attempted: number; later: number }
 const DT_THRESHOLDS: Thresholds = { none: 3, attempted: 7, later: 30 };
 
-function expectedBottlenecks(world: OWorld, o: { asOf: string; level: number; filters?: Filters; thresholds?: Thresholds }) {
-  const now = asOfEnd(o.asOf);
+function expectedBottlenecks(world: World, o: { asOf: string; level: number; filters?: Filters; thresholds?: Thresholds }) {
+  const now = dayEnd(o.asOf);
   const th = o.thresholds ?? DT_THRESHOLDS;
   const regions = new Map<string, { queue: number[]; waiting: number[]; active: number; stuck: { stage: string; days: number }[]; region: number | null }>();
   const days = (since: number) => (now - since) / DAY_MS;
   for (const c of world.contacts) {
-    if (!isSeeker(world, c, o.filters ?? {}) || c.createdMs >= now) continue;
+    if (!isSeekerMatching(world, c, o.filters ?? {}) || c.createdMs >= now) continue;
     if (!['new', 'unassigned', 'assigned', 'active'].includes(c.status ?? '')) continue;
-    const events = (world.events.get(c.id) ?? []).filter((e) => e.atMs < now);
+    const events = (world.eventsByContact.get(c.id) ?? []).filter((e) => e.atMs < now);
     const last = (pick: (e: (typeof events)[number]) => boolean) => {
       const times = events.filter(pick).map((e) => e.atMs);
       return times.length > 0 ? Math.max(...times) : null;
     };
-    const region = placeAtLevel(world, c.locations[0], o.level);
+    const region = placeAtLevel(world, c.locationIds[0], o.level);
     const cell = regions.get(String(region)) ?? { queue: [], waiting: [], active: 0, stuck: [], region };
     regions.set(String(region), cell);
     if (c.status === 'new' || c.status === 'unassigned') {
@@ -50,14 +50,14 @@ function expectedBottlenecks(world: OWorld, o: { asOf: string; level: number; fi
       cell.active += 1;
       const since = last((e) => e.kind === 'seeker_path_changed') ?? last((e) => e.kind === 'assigned') ?? c.createdMs;
       const inStage = days(Math.max(c.createdMs, since));
-      const stage = c.path ?? 'none';
+      const stage = c.seekerPath ?? 'none';
       const limit = stage === 'none' ? th.none : stage === 'attempted' ? th.attempted : th.later;
       if (inStage > limit) cell.stuck.push({ stage, days: inStage });
     }
   }
   return [...regions.values()].map((r) => ({
     region_id: r.region === null ? null : String(r.region),
-    region: r.region === null ? 'unknown' : world.locations.get(r.region)?.name ?? String(r.region),
+    region: r.region === null ? 'unknown' : placeName(world, r.region),
     queue_contacts: r.queue.length,
     queue_oldest_days: r.queue.length > 0 ? Math.max(...r.queue) : null,
     queue_median_days: median(r.queue),
@@ -76,10 +76,8 @@ function expectedBottlenecks(world: OWorld, o: { asOf: string; level: number; fi
 const DAY_COLUMNS = ['queue_oldest_days', 'queue_median_days', 'waiting_oldest_days', 'waiting_median_days', 'stuck_oldest_days'] as const;
 
 function checkAgainstOracle(actual: BottleneckRow[], expected: ReturnType<typeof expectedBottlenecks>) {
-  expect(actual.map((r) => String(r.region_id)).sort()).toEqual(expected.map((r) => String(r.region_id)).sort());
-  const byRegion = new Map(actual.map((r) => [String(r.region_id), r]));
-  for (const e of expected) {
-    const row = byRegion.get(String(e.region_id))!;
+  const regionKey = (r: { region_id: string | null }) => String(r.region_id);
+  for (const { row, want: e } of pairRowsByKey(actual, regionKey, expected, regionKey)) {
     const { region_id, region, queue_contacts, waiting_acceptance_contacts, active_contacts, stuck_contacts, stuck_at_none, stuck_at_attempted, stuck_later } = row;
     expect({ region_id, region, queue_contacts, waiting_acceptance_contacts, active_contacts, stuck_contacts, stuck_at_none, stuck_at_attempted, stuck_later }, e.region)
       .toEqual({
@@ -87,25 +85,18 @@ function checkAgainstOracle(actual: BottleneckRow[], expected: ReturnType<typeof
         active_contacts: e.active_contacts, stuck_contacts: e.stuck_contacts, stuck_at_none: e.stuck_at_none,
         stuck_at_attempted: e.stuck_at_attempted, stuck_later: e.stuck_later,
       });
-    for (const col of DAY_COLUMNS) expect(near(row[col], e[col], 1), `${e.region} ${col}: ${row[col]} vs ${e[col]}`).toBe(true);
+    for (const col of DAY_COLUMNS) expectNear(row[col], e[col], 1, `${e.region} ${col}`);
   }
   const held = actual.map((r) => r.queue_contacts + r.waiting_acceptance_contacts + r.stuck_contacts);
   expect(held).toEqual([...held].sort((a, b) => b - a));
 }
 
 describe.each(DATASETS)('bottlenecks on $label', (dataset) => {
-  let t: TestDb;
-  let world: OWorld;
-  let asOf: string;
-  beforeAll(async () => {
-    t = await openDataset(dataset);
-    world = dataset.load();
-    asOf = String((await report(t, 'bottlenecks')).params.as_of);
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(dataset);
 
   it('measures the queue, the waits for acceptance and the stuck contacts per country, with D.T\'s thresholds', async () => {
-    const { rows, params } = await report<BottleneckRow>(t, 'bottlenecks');
+    const { db, world, defaultAsOf: asOf } = fixture;
+    const { rows, params } = await report<BottleneckRow>(db, 'bottlenecks');
     expect([params.stuck_none_days, params.stuck_attempted_days, params.stuck_later_days]).toEqual([3, 7, 30]);
     checkAgainstOracle(rows, expectedBottlenecks(world, { asOf, level: 0 }));
     const total = (col: 'queue_contacts' | 'waiting_acceptance_contacts') => rows.reduce((s, r) => s + r[col], 0);
@@ -116,15 +107,16 @@ describe.each(DATASETS)('bottlenecks on $label', (dataset) => {
   });
 
   it('takes other thresholds, levels, filters and an earlier as-of date', async () => {
+    const { db, world, defaultAsOf: asOf } = fixture;
     const thresholds = { none: 1, attempted: 14, later: 60 };
-    const { rows } = await report<BottleneckRow>(t, 'bottlenecks', {
+    const { rows } = await report<BottleneckRow>(db, 'bottlenecks', {
       level: '3', stuck_none_days: '1', stuck_attempted_days: '14', stuck_later_days: '60',
     });
     checkAgainstOracle(rows, expectedBottlenecks(world, { asOf, level: 3, thresholds }));
-    const filtered = await report<BottleneckRow>(t, 'bottlenecks', { gender: 'male', language: 'en', level: '1' });
+    const filtered = await report<BottleneckRow>(db, 'bottlenecks', { gender: 'male', language: 'en', level: '1' });
     checkAgainstOracle(filtered.rows, expectedBottlenecks(world, { asOf, level: 1, filters: { gender: 'male', language: 'en' } }));
-    const earlier = new Date(Date.parse(`${asOf}T00:00:00Z`) - 20 * 86_400_000).toISOString().slice(0, 10);
-    const past = await report<BottleneckRow>(t, 'bottlenecks', { as_of: earlier });
+    const earlier = addDays(asOf, -20);
+    const past = await report<BottleneckRow>(db, 'bottlenecks', { as_of: earlier });
     checkAgainstOracle(past.rows, expectedBottlenecks(world, { asOf: earlier, level: 0 }));
   });
 });

@@ -2,10 +2,12 @@
 // with the previous window. Checked against the samples' published counts and plain loops over
 // the fixtures' source files.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
-import { STATUSES, type Filters, type World, expectNear, loadCanonicalWorld, loadSamplesWorld, pct, windowContacts } from './demand-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CANONICAL, type TestDb } from '../helpers.ts';
+import { STATUSES, lastCreatedDay, pct, windowContacts } from '../oracle/demand.ts';
+import { addDays, locationNamed, type Filters, type World } from '../oracle/world.ts';
+import { DEMO, SAMPLES, reportRows, useReportFixture } from './datasets.ts';
+import { expectNear, filterParams, pairRowsInOrder } from './report-checks.ts';
 
 interface StatusRow { overall_status: string | null; contacts: number; share_pct: number | null; previous_contacts: number | null; delta: number | null; delta_pct: number | null }
 
@@ -21,14 +23,10 @@ function expectedStatuses(world: World, from: string, to: string, filters: Filte
   return [...counts.entries()].sort((a, b) => order(a[0]) - order(b[0])).map(([status, c]) => ({ status, ...c, share: pct(c.contacts, total) }));
 }
 
-async function statuses(t: TestDb, params: Record<string, string>): Promise<StatusRow[]> {
-  return (await runReport(t.db.connection, 'contacts_by_status', params)).rows as unknown as StatusRow[];
-}
+const statuses = (t: TestDb, params: Record<string, string>) => reportRows<StatusRow>(t, 'contacts_by_status', params);
 
 function checkAgainstOracle(actual: StatusRow[], expected: ReturnType<typeof expectedStatuses>, compare: boolean) {
-  expect(actual.map((r) => [r.overall_status, r.contacts])).toEqual(expected.map((e) => [e.status, e.contacts]));
-  actual.forEach((r, i) => {
-    const e = expected[i]!;
+  for (const { row: r, want: e } of pairRowsInOrder(actual, (r) => [r.overall_status, r.contacts], expected, (e) => [e.status, e.contacts])) {
     expectNear(r.share_pct, e.share, 1, `${e.status} share`);
     if (compare) {
       expect([r.previous_contacts, r.delta], String(e.status)).toEqual([e.previous, e.contacts - e.previous]);
@@ -36,49 +34,36 @@ function checkAgainstOracle(actual: StatusRow[], expected: ReturnType<typeof exp
     } else {
       expect([r.previous_contacts, r.delta, r.delta_pct]).toEqual([null, null, null]);
     }
-  });
+  }
 }
 
 describe('contacts_by_status on the D.T samples', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DT_SAMPLES]);
-    world = loadSamplesWorld();
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(SAMPLES);
 
   it('gives the README\'s status counts over all history, in D.T\'s order', async () => {
-    const rows = await statuses(t, { from: '2026-01-01', to: '2026-11-22' });
+    const rows = await statuses(fixture.db, { from: '2026-01-01', to: '2026-11-22' });
     expect(rows.map((r) => [r.overall_status, r.contacts])).toEqual([
       ['new', 3], ['unassignable', 8], ['unassigned', 6], ['assigned', 23], ['active', 188], ['paused', 12], ['closed', 50],
     ]);
   });
 
   it('matches the oracle for windows, with and without the previous one, and with filters', async () => {
-    checkAgainstOracle(await statuses(t, { from: '2026-09-01', to: '2026-11-22', compare: 'previous' }), expectedStatuses(world, '2026-09-01', '2026-11-22', {}, true), true);
-    checkAgainstOracle(await statuses(t, { from: '2026-06-01', to: '2026-06-30' }), expectedStatuses(world, '2026-06-01', '2026-06-30', {}, false), false);
-    const china = [...world.locations.values()].find((l) => l.name === 'China')!.id;
+    const { db, world } = fixture;
+    checkAgainstOracle(await statuses(db, { from: '2026-09-01', to: '2026-11-22', compare: 'previous' }), expectedStatuses(world, '2026-09-01', '2026-11-22', {}, true), true);
+    checkAgainstOracle(await statuses(db, { from: '2026-06-01', to: '2026-06-30' }), expectedStatuses(world, '2026-06-01', '2026-06-30', {}, false), false);
+    const china = locationNamed(world, 'China')!.id;
     for (const filters of [{ region: china }, { language: 'zh' }, { gender: 'male' }, { source: 'referral', campaign: 'google-ads-q3' }] as Filters[]) {
-      const params = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)]));
-      checkAgainstOracle(await statuses(t, { from: '2026-08-01', to: '2026-11-22', compare: 'previous', ...params }), expectedStatuses(world, '2026-08-01', '2026-11-22', filters, true), true);
+      checkAgainstOracle(await statuses(db, { from: '2026-08-01', to: '2026-11-22', compare: 'previous', ...filterParams(filters) }), expectedStatuses(world, '2026-08-01', '2026-11-22', filters, true), true);
     }
   });
 });
 
 describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('contacts_by_status on the demo set', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DEMO_CANONICAL]);
-    world = loadCanonicalWorld(DEMO_CANONICAL);
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(DEMO);
 
   it('matches the oracle over the last 90 days against the 90 before', async () => {
-    const last = Math.max(...world.contacts.map((c) => c.createdMs));
-    const to = new Date(last).toISOString().slice(0, 10);
-    const from = new Date(last - 89 * 86_400_000).toISOString().slice(0, 10);
-    checkAgainstOracle(await statuses(t, { from, to, compare: 'previous' }), expectedStatuses(world, from, to, {}, true), true);
+    const to = lastCreatedDay(fixture.world);
+    const from = addDays(to, -89);
+    checkAgainstOracle(await statuses(fixture.db, { from, to, compare: 'previous' }), expectedStatuses(fixture.world, from, to, {}, true), true);
   });
 });

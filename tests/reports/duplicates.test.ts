@@ -4,11 +4,12 @@
 // including those that differ only in phone formatting, must be found.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, type TestDb, createReportDb } from '../helpers.ts';
-import { installReportMacros } from '../../server/core/reports/registry.ts';
-import { duplicatePairs, idBefore, isSeeker, loadCanonical, type Filters, type OPair, type OWorld } from './dispatch-oracle.ts';
-import { DATASETS, DEMO, openDataset, report } from './dispatch-worlds.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.ts';
+import { duplicatePairs, idBefore, type DuplicatePair } from '../oracle/dispatch.ts';
+import { isSeekerMatching, loadCanonicalWorld, type Filters, type World } from '../oracle/world.ts';
+import { DATASETS, DEMO, report, useReportFixture } from './datasets.ts';
+import { pairRowsByKey } from './report-checks.ts';
 
 interface DuplicateRow {
   contact_id_a: string;
@@ -29,35 +30,30 @@ interface DuplicateRow {
 const REASON_ORDER = ['same phone', 'same e-mail', 'same name in the same place'];
 
 /** The oracle's pairs in the report's order: different multipliers first, strongest evidence, then ids. */
-function expectedPairs(world: OWorld, filters: Filters = {}, onlyDifferent = false): OPair[] {
-  const contacts = new Map(world.contacts.map((c) => [c.id, c]));
+function expectedPairs(world: World, filters: Filters = {}, onlyDifferent = false): DuplicatePair[] {
+  const contacts = world.contactsById;
   const byId = (x: string, y: string) => (x === y ? 0 : idBefore(x, y) ? -1 : 1);
   return [...duplicatePairs(world).values()]
-    .filter((p) => (isSeeker(world, contacts.get(p.a)!, filters) || isSeeker(world, contacts.get(p.b)!, filters))
+    .filter((p) => (isSeekerMatching(world, contacts.get(p.a)!, filters) || isSeekerMatching(world, contacts.get(p.b)!, filters))
       && (!onlyDifferent || p.differentMultipliers))
     .sort((p, q) => Number(q.differentMultipliers) - Number(p.differentMultipliers)
       || REASON_ORDER.indexOf(p.reasons[0]!) - REASON_ORDER.indexOf(q.reasons[0]!)
       || byId(p.a, q.a) || byId(p.b, q.b));
 }
 
-function checkAgainstOracle(world: OWorld, rows: DuplicateRow[], filters: Filters = {}, onlyDifferent = false) {
-  const contacts = new Map(world.contacts.map((c) => [c.id, c]));
-  const users = new Map(world.users.map((u) => [u.id, u]));
+const pairKey = (a: string, b: string) => `${a}|${b}`;
+
+function checkAgainstOracle(world: World, rows: DuplicateRow[], filters: Filters = {}, onlyDifferent = false) {
   const expected = expectedPairs(world, filters, onlyDifferent);
   expect(expected.length).toBeLessThanOrEqual(500); // all of them fit under the default limit
   for (const r of rows) expect(r.pairs_found).toBe(expected.length);
-  const key = (a: string, b: string) => `${a}|${b}`;
-  expect(rows.map((r) => key(r.contact_id_a, r.contact_id_b)).sort()).toEqual(expected.map((p) => key(p.a, p.b)).sort());
-  const byKey = new Map(rows.map((r) => [key(r.contact_id_a, r.contact_id_b), r]));
-  for (const p of expected) {
-    const row = byKey.get(key(p.a, p.b))!;
-    const [a, b] = [contacts.get(p.a)!, contacts.get(p.b)!];
-    expect(row.match_reason, key(p.a, p.b)).toBe(p.reasons.join(', '));
-    expect(row.different_multipliers, key(p.a, p.b)).toBe(p.differentMultipliers);
-    expect([row.name_a, row.status_a, row.assigned_to_a, row.assigned_to_name_a]).toEqual(
-      [a.name, a.status, a.assignedTo, a.assignedTo === null ? null : users.get(a.assignedTo)?.name ?? null]);
-    expect([row.name_b, row.status_b, row.assigned_to_b, row.assigned_to_name_b]).toEqual(
-      [b.name, b.status, b.assignedTo, b.assignedTo === null ? null : users.get(b.assignedTo)?.name ?? null]);
+  const userName = (id: string | null) => (id === null ? null : world.usersById.get(id)?.name ?? null);
+  for (const { key, row, want: p } of pairRowsByKey(rows, (r) => pairKey(r.contact_id_a, r.contact_id_b), expected, (p) => pairKey(p.a, p.b))) {
+    const [a, b] = [world.contactsById.get(p.a)!, world.contactsById.get(p.b)!];
+    expect(row.match_reason, key).toBe(p.reasons.join(', '));
+    expect(row.different_multipliers, key).toBe(p.differentMultipliers);
+    expect([row.name_a, row.status_a, row.assigned_to_a, row.assigned_to_name_a]).toEqual([a.name, a.status, a.assignedTo, userName(a.assignedTo)]);
+    expect([row.name_b, row.status_b, row.assigned_to_b, row.assigned_to_name_b]).toEqual([b.name, b.status, b.assignedTo, userName(b.assignedTo)]);
   }
   // Pairs two multipliers may both be calling come first; then the strongest evidence.
   const rank = (r: DuplicateRow) => (r.different_multipliers ? 0 : 10) + REASON_ORDER.indexOf(r.match_reason.split(', ')[0]!);
@@ -76,34 +72,31 @@ function expectNoHashes(rows: DuplicateRow[]) {
 }
 
 describe.each(DATASETS)('duplicates on $label', (dataset) => {
-  let t: TestDb;
-  let world: OWorld;
-  beforeAll(async () => {
-    t = await openDataset(dataset);
-    world = dataset.load();
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(dataset);
 
   it('finds exactly the pairs with the same normalised phone, e-mail, or name in the same place', async () => {
-    const { rows } = await report<DuplicateRow>(t, 'duplicates');
+    const { db, world } = fixture;
+    const { rows } = await report<DuplicateRow>(db, 'duplicates');
     expect(rows.length).toBeGreaterThan(0);
     checkAgainstOracle(world, rows);
     expectNoHashes(rows);
   });
 
   it('keeps a pair when either contact matches the filters, and can keep only different multipliers', async () => {
-    const country = [...world.locations.values()].find((l) => l.level === 0 && world.contacts.some((c) => c.locations.includes(l.id)))!;
-    const filtered = await report<DuplicateRow>(t, 'duplicates', { region: String(country.id), gender: 'female' });
+    const { db, world } = fixture;
+    const country = [...world.locations.values()].find((l) => l.level === 0 && world.contacts.some((c) => c.locationIds.includes(l.id)))!;
+    const filtered = await report<DuplicateRow>(db, 'duplicates', { region: String(country.id), gender: 'female' });
     checkAgainstOracle(world, filtered.rows, { region: country.id, gender: 'female' });
-    const different = await report<DuplicateRow>(t, 'duplicates', { only_different_multipliers: 'true' });
+    const different = await report<DuplicateRow>(db, 'duplicates', { only_different_multipliers: 'true' });
     checkAgainstOracle(world, different.rows, {}, true);
     expect(different.rows.length).toBeGreaterThan(0);
   });
 
   it('lists the first `limit` pairs in order and counts them all', async () => {
+    const { db, world } = fixture;
     const expected = expectedPairs(world);
-    const { rows } = await report<DuplicateRow>(t, 'duplicates', { limit: '3' });
-    expect(rows.map((r) => `${r.contact_id_a}|${r.contact_id_b}`)).toEqual(expected.slice(0, 3).map((p) => `${p.a}|${p.b}`));
+    const { rows } = await report<DuplicateRow>(db, 'duplicates', { limit: '3' });
+    expect(rows.map((r) => pairKey(r.contact_id_a, r.contact_id_b))).toEqual(expected.slice(0, 3).map((p) => pairKey(p.a, p.b)));
     for (const r of rows) expect(r.pairs_found).toBe(expected.length);
   });
 });
@@ -118,19 +111,13 @@ const PLANTED = [
 ];
 
 describe('duplicates on the demo set: the planted pairs', () => {
-  let t: TestDb;
-  let world: OWorld;
-  beforeAll(async () => {
-    t = await openDataset(DEMO);
-    world = DEMO.load();
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(DEMO);
 
   it('finds every planted pair, formatting differences included, flagged when two multipliers hold it', async () => {
-    const { rows } = await report<DuplicateRow>(t, 'duplicates');
+    const { rows } = await report<DuplicateRow>(fixture.db, 'duplicates');
     for (const planted of PLANTED) {
       const ids = planted.names.map((name, i) => {
-        const found = world.contacts.filter((c) => c.name === name && [...c.phones, ...c.emails].includes(planted.raw[i]!));
+        const found = fixture.world.contacts.filter((c) => c.name === name && [...c.phones, ...c.emails].includes(planted.raw[i]!));
         expect(found, `${name} ${planted.raw[i]}`).toHaveLength(1);
         return found[0]!;
       });
@@ -149,9 +136,8 @@ describe('duplicates on the demo set: the planted pairs', () => {
 });
 
 describe('duplicates: phones that differ only in formatting', () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    // A small canonical set written for this test: the same numbers and addresses, written differently.
+  // A small canonical set written for this test: the same numbers and addresses, written differently.
+  const fixture = useReportFixture(() => {
     const dir = tempDir('handoff-dups-');
     fs.writeFileSync(path.join(dir, 'multipliers.csv'), [
       'user_id,display_name,roles', 'm1,Worker One,multiplier', 'm2,Worker Two,multiplier', 'd1,Dispatcher,dispatcher',
@@ -169,14 +155,14 @@ describe('duplicates: phones that differ only in formatting', () => {
       '9,2026-05-09,access,Nadia Nour,10,,12-34,,new',
     ].join('\n'));
     fs.writeFileSync(path.join(dir, 'locations.csv'), ['location_id,name,level', '10,Lahore,3', '11,Karachi,3'].join('\n'));
-    t = await createReportDb([dir]);
-    const world = loadCanonical(dir);
-    expect(world.contacts).toHaveLength(9);
+    return { label: 'the formatting set', inputs: [dir], load: () => loadCanonicalWorld(dir) };
   });
-  afterAll(() => t?.close());
+  beforeAll(() => {
+    expect(fixture.world.contacts).toHaveLength(9);
+  });
 
   it('pairs +92 and 0092 numbers and upper/lower-case e-mails, never personal contacts or too-short numbers', async () => {
-    const { rows } = await report<DuplicateRow>(t, 'duplicates');
+    const { rows } = await report<DuplicateRow>(fixture.db, 'duplicates');
     expect(rows.map((r) => [r.contact_id_a, r.contact_id_b, r.match_reason, r.different_multipliers, r.pairs_found])).toEqual([
       ['1', '2', 'same phone', true, 2],
       ['3', '4', 'same e-mail, same name in the same place', false, 2],

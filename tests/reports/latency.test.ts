@@ -3,24 +3,23 @@
 // the fixtures' source files (the D.T activity JSON, the canonical CSVs), not from the database.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, tempDir, type TestDb, createReportDb } from '../helpers.ts';
-import {
-  dayEnd, dayOf, dayStart, episodesOf, loadCanonical, loadDtSamples, MILESTONES, placeAtLevel, summariseWaits, waitFor,
-  type LatencySummary, type SourceContact, type Wait, type World,
-} from './workers-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CANONICAL, tempDir } from '../helpers.ts';
+import { MILESTONES, episodesOf, summariseWaits, waitFor, type LatencySummary, type Wait } from '../oracle/workers.ts';
+import { dayEnd, dayStart, isoDay, loadCanonicalWorld, placeAtLevel, type OracleContact, type World } from '../oracle/world.ts';
+import { DEMO, SAMPLES, report, useReportFixture, type ReportFixture } from './datasets.ts';
+import { expectNear, pairRowsByKey } from './report-checks.ts';
 
-interface LatencyQuery { from: string; to: string; asOf: string; by: 'multiplier' | 'region' | 'month'; level?: number; keep?: (c: SourceContact) => boolean }
+interface LatencyQuery { from: string; to: string; asOf: string; by: 'multiplier' | 'region' | 'month'; level?: number; keep?: (c: OracleContact) => boolean }
 
 function expectedLatency(w: World, q: LatencyQuery): Map<string, LatencySummary> {
   const groups = new Map<string, Wait[]>();
   for (const e of episodesOf(w)) {
     if (e.assignedAt < dayStart(q.from) || e.assignedAt >= dayEnd(q.to) || e.assignedAt >= dayEnd(q.asOf)) continue;
-    const contact = w.contacts.get(e.contactId)!;
+    const contact = w.contactsById.get(e.contactId)!;
     if (q.keep && !q.keep(contact)) continue;
     const group = q.by === 'multiplier' ? e.userId
-      : q.by === 'month' ? `${dayOf(e.assignedAt).slice(0, 7)}-01`
+      : q.by === 'month' ? `${isoDay(e.assignedAt).slice(0, 7)}-01`
       : String(placeAtLevel(w, contact.locationIds[0], q.level ?? 0) ?? '');
     for (const milestone of MILESTONES) {
       const key = `${group}|${milestone}`;
@@ -31,84 +30,65 @@ function expectedLatency(w: World, q: LatencyQuery): Map<string, LatencySummary>
   return new Map([...groups].map(([key, waits]) => [key, summariseWaits(waits)]));
 }
 
-/** Days are reported rounded to 2 decimals. */
-function expectDays(actual: unknown, expected: number | null, what: string) {
-  if (expected === null) expect(actual, what).toBeNull();
-  else expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(0.005 + 1e-9);
-}
-
-async function checkLatency(t: TestDb, w: World, q: LatencyQuery, extra: Record<string, string> = {}) {
+async function checkLatency({ db, world: w }: ReportFixture, q: LatencyQuery, extra: Record<string, string> = {}) {
   const params: Record<string, string> = { from: q.from, to: q.to, as_of: q.asOf, by: q.by, ...extra };
   if (q.level !== undefined) params.level = String(q.level);
-  const result = await runReport(t.db.connection, 'latency', params);
+  const result = await report(db, 'latency', params);
   const expected = expectedLatency(w, q);
   expect(expected.size).toBeGreaterThan(0);
-  const seen = new Set<string>();
-  for (const row of result.rows as Record<string, any>[]) {
-    const group = q.by === 'multiplier' ? row.multiplier_id : q.by === 'month' ? row.month : (row.region_id ?? '');
-    const key = `${group}|${row.milestone}`;
-    const want = expected.get(key);
-    expect(want, `unexpected group ${key}`).toBeDefined();
-    seen.add(key);
+  const keyOfRow = (row: Record<string, any>) =>
+    `${q.by === 'multiplier' ? row.multiplier_id : q.by === 'month' ? row.month : (row.region_id ?? '')}|${row.milestone}`;
+  for (const { key, row, want: [, want] } of pairRowsByKey(result.rows, keyOfRow, [...expected], ([key]) => key)) {
     expect({ episodes: row.episodes, reached: row.reached, censored: row.censored, still_waiting: row.still_waiting }, key)
-      .toEqual({ episodes: want!.episodes, reached: want!.reached, censored: want!.censored, still_waiting: want!.stillWaiting });
-    expectDays(row.median_days, want!.median, `${key} median`);
-    expectDays(row.p90_days, want!.p90, `${key} p90`);
-    expectDays(row.naive_median_days, want!.naiveMedian, `${key} naive median`);
+      .toEqual({ episodes: want.episodes, reached: want.reached, censored: want.censored, still_waiting: want.stillWaiting });
+    // Days are reported rounded to 2 decimals.
+    expectNear(row.median_days, want.median, 2, `${key} median`);
+    expectNear(row.p90_days, want.p90, 2, `${key} p90`);
+    expectNear(row.naive_median_days, want.naiveMedian, 2, `${key} naive median`);
   }
-  expect([...seen].sort()).toEqual([...expected.keys()].sort());
   return result;
 }
 
 describe('latency on the D.T samples', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DT_SAMPLES]);
-    world = loadDtSamples(DT_SAMPLES);
-  });
-  afterAll(() => t.close());
+  const fixture = useReportFixture(SAMPLES);
 
   it('defaults to the dataset as-of date and the multiplier breakdown', async () => {
-    const result = await runReport(t.db.connection, 'latency', {});
-    expect(result.params.as_of).toBe(world.asOf);
+    const result = await report(fixture.db, 'latency');
+    expect(result.params.as_of).toBe(fixture.world.asOf);
     expect(result.params.by).toBe('multiplier');
   });
 
   it('matches Kaplan–Meier on the activity files, per multiplier', async () => {
-    const result = await checkLatency(t, world, { from: '2026-01-01', to: world.asOf, asOf: world.asOf, by: 'multiplier' });
+    const { asOf } = fixture.world;
+    const result = await checkLatency(fixture, { from: '2026-01-01', to: asOf, asOf, by: 'multiplier' });
     // 8 multipliers × 4 milestones; the samples do have contacts still waiting.
     expect(result.rows).toHaveLength(32);
     expect(result.rows.some((r) => (r.still_waiting as number) > 0)).toBe(true);
   });
 
   it('per month of assignment, and judged at an earlier as-of date (later events unseen)', async () => {
-    await checkLatency(t, world, { from: '2026-06-01', to: '2026-09-30', asOf: '2026-09-30', by: 'month' });
+    await checkLatency(fixture, { from: '2026-06-01', to: '2026-09-30', asOf: '2026-09-30', by: 'month' });
   });
 
   it('per region, with contact filters', async () => {
-    await checkLatency(t, world, { from: '2026-01-01', to: world.asOf, asOf: world.asOf, by: 'region', level: 0 });
-    await checkLatency(t, world, { from: '2026-01-01', to: world.asOf, asOf: world.asOf, by: 'multiplier', keep: (c) => c.gender === 'female' }, { gender: 'female' });
-    await checkLatency(t, world, { from: '2026-01-01', to: world.asOf, asOf: world.asOf, by: 'multiplier', keep: (c) => c.languages.includes('fr') }, { language: 'fr' });
+    const { asOf } = fixture.world;
+    await checkLatency(fixture, { from: '2026-01-01', to: asOf, asOf, by: 'region', level: 0 });
+    await checkLatency(fixture, { from: '2026-01-01', to: asOf, asOf, by: 'multiplier', keep: (c) => c.gender === 'female' }, { gender: 'female' });
+    await checkLatency(fixture, { from: '2026-01-01', to: asOf, asOf, by: 'multiplier', keep: (c) => c.languages.includes('fr') }, { language: 'fr' });
   });
 });
 
 describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('latency on the demo set', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DEMO_CANONICAL]);
-    world = loadCanonical(DEMO_CANONICAL);
-  });
-  afterAll(() => t.close());
+  const fixture = useReportFixture(DEMO);
 
   it('matches Kaplan–Meier on the canonical CSVs, per multiplier, region and month', async () => {
     const from = '2000-01-01';
-    await checkLatency(t, world, { from, to: world.asOf, asOf: world.asOf, by: 'multiplier' });
-    await checkLatency(t, world, { from, to: world.asOf, asOf: world.asOf, by: 'month' });
-    await checkLatency(t, world, { from, to: world.asOf, asOf: world.asOf, by: 'region' });
-    await checkLatency(t, world, { from, to: world.asOf, asOf: world.asOf, by: 'region', level: 1 });
-    await checkLatency(t, world, { from, to: world.asOf, asOf: world.asOf, by: 'region', level: 3 });
+    const { asOf } = fixture.world;
+    await checkLatency(fixture, { from, to: asOf, asOf, by: 'multiplier' });
+    await checkLatency(fixture, { from, to: asOf, asOf, by: 'month' });
+    await checkLatency(fixture, { from, to: asOf, asOf, by: 'region' });
+    await checkLatency(fixture, { from, to: asOf, asOf, by: 'region', level: 1 });
+    await checkLatency(fixture, { from, to: asOf, asOf, by: 'region', level: 3 });
   });
 });
 
@@ -125,10 +105,8 @@ describe('censoring: slow multipliers do not look fast', () => {
     { multiplier: 'slow', attemptDays: null },
     { multiplier: 'slow', attemptDays: null },
   ];
-  let t: TestDb;
-  let dir: string;
-  beforeAll(async () => {
-    dir = tempDir();
+  const fixture = useReportFixture(() => {
+    const dir = tempDir();
     const contacts = ['contact_id,created_at,contact_type,overall_status,gender,languages,location_ids,assigned_to'];
     const events = ['event_id,contact_id,occurred_at,kind,actor_id,target_user_id,new_value'];
     plan.forEach((p, i) => {
@@ -141,13 +119,12 @@ describe('censoring: slow multipliers do not look fast', () => {
     fs.writeFileSync(path.join(dir, 'contacts.csv'), contacts.join('\n'));
     fs.writeFileSync(path.join(dir, 'multipliers.csv'), ['user_id,display_name,roles,gender,languages', 'fast,Fay Fast,multiplier,female,en', 'slow,Sol Slow,multiplier,female,en', 'disp,Dee Dispatch,dispatcher,female,en'].join('\n'));
     fs.writeFileSync(path.join(dir, 'events.csv'), events.join('\n'));
-    t = await createReportDb([dir]);
+    return { label: 'the censoring set', inputs: [dir], load: () => loadCanonicalWorld(dir) };
   });
-  afterAll(() => t.close());
 
   it('gives the slow multiplier a longer Kaplan–Meier median than the naive median of its reached contacts', async () => {
     const asOf = '2026-04-01'; // the three waiting contacts have waited 31 days by the end of that day
-    const result = await runReport(t.db.connection, 'latency', { from: '2026-03-01', to: asOf, as_of: asOf });
+    const result = await report(fixture.db, 'latency', { from: '2026-03-01', to: asOf, as_of: asOf });
     const slow = result.rows.find((r) => r.multiplier_id === 'slow' && r.milestone === 'first_attempt')!;
     const fast = result.rows.find((r) => r.multiplier_id === 'fast' && r.milestone === 'first_attempt')!;
     // By hand: 10 at risk; 2 reached at day 1 (S = 0.8), 2 at day 2 (S = 0.6), 1 closed unreached at
@@ -159,6 +136,6 @@ describe('censoring: slow multipliers do not look fast', () => {
     expect(slow.naive_median_days as number).toBeGreaterThan(0);
     expect((slow.median_days as number) / (fast.median_days as number)).toBeGreaterThan(10);
     // The same numbers from the CSVs through the stats module.
-    await checkLatency(t, loadCanonical(dir), { from: '2026-03-01', to: asOf, asOf, by: 'multiplier' });
+    await checkLatency(fixture, { from: '2026-03-01', to: asOf, asOf, by: 'multiplier' });
   });
 });

@@ -2,13 +2,12 @@
 // files with plain loops (languages, gender, haversine distance between centroids, free capacity,
 // availability, follow-through from the activity history), the score from the documented weights,
 // and the ranking invariants are checked, on the D.T samples and the demo set.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDb } from '../helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ParamError } from '../../server/core/reports/params.ts';
-import {
-  followThrough, haversineKm, multipliersOf, near, serves, supplyOf, type OContact, type OWorld,
-} from './dispatch-oracle.ts';
-import { DATASETS, DEMO, openDataset, report } from './dispatch-worlds.ts';
+import { followThrough, haversineKm, serves, supplyOf } from '../oracle/dispatch.ts';
+import { addDays, multipliersOf, type OracleContact, type World } from '../oracle/world.ts';
+import { DATASETS, DEMO, report, useReportFixture } from './datasets.ts';
+import { expectNear, pairRowsByKey } from './report-checks.ts';
 
 interface MatchRow {
   rank: number;
@@ -45,7 +44,7 @@ function expectedScore(f: {
 }
 
 const oracleCache = new Map<string, { supply: ReturnType<typeof supplyOf>; record: ReturnType<typeof followThrough> }>();
-function oracleAt(world: OWorld, asOf: string) {
+function oracleAt(world: World, asOf: string) {
   const key = `${world.contacts.length}|${asOf}`;
   let cached = oracleCache.get(key);
   if (!cached) {
@@ -55,22 +54,21 @@ function oracleAt(world: OWorld, asOf: string) {
   return cached;
 }
 
-function checkMatch(world: OWorld, contact: OContact, rows: MatchRow[], asOf: string) {
+function checkMatch(world: World, contact: OracleContact, rows: MatchRow[], asOf: string) {
   const { supply, record } = oracleAt(world, asOf);
-  expect(rows.map((r) => r.user_id).sort()).toEqual(multipliersOf(world).map((m) => m.id).sort());
-  const place = contact.locations[0] === undefined ? undefined : world.locations.get(contact.locations[0]);
-  for (const row of rows) {
-    const s = supply.get(row.user_id)!;
+  const place = contact.locationIds[0] === undefined ? undefined : world.locations.get(contact.locationIds[0]);
+  const everyMultiplier = multipliersOf(world).map((m) => supply.get(m.id)!);
+  for (const { row, want: s } of pairRowsByKey(rows, (r) => r.user_id, everyMultiplier, (s) => s.user.id)) {
     const m = s.user;
     const what = `contact ${contact.id} / ${m.name}`;
     const shared = m.languages.filter((l) => contact.languages.includes(l));
     const language = contact.languages.length === 0 ? null : shared.length > 0;
     const gender = contact.gender === null || m.gender === null ? null : contact.gender === m.gender;
-    const distances = m.locations.map((l) => world.locations.get(l))
+    const distances = m.locationIds.map((l) => world.locations.get(l))
       .filter((l) => l && l.lat !== null && l.lon !== null && place?.lat != null && place?.lon != null)
       .map((l) => haversineKm(place!.lat!, place!.lon!, l!.lat!, l!.lon!));
     const distance = distances.length > 0 ? Math.min(...distances) : null;
-    const servesArea = contact.locations[0] !== undefined && serves(world, m, contact.locations[0]);
+    const servesArea = contact.locationIds[0] !== undefined && serves(world, m, contact.locationIds[0]);
     const available = !s.unavailableNow && m.workload !== 'too_many';
     const r = record.get(m.id);
     const followThroughShare = r && r.judged > 0 ? r.inTime / r.judged : null;
@@ -78,16 +76,16 @@ function checkMatch(world: OWorld, contact: OContact, rows: MatchRow[], asOf: st
     expect(row.language_match, what).toBe(language);
     expect(row.shared_languages.split(', ').filter(Boolean).sort(), what).toEqual([...shared].sort());
     expect(row.gender_match, what).toBe(gender);
-    expect(near(row.distance_km, distance, 1), `${what}: distance ${row.distance_km} vs ${distance}`).toBe(true);
+    expectNear(row.distance_km, distance, 1, `${what}: distance`);
     expect(row.serves_area, what).toBe(servesArea);
     expect([row.free_capacity, row.capacity, row.nominal_capacity, row.active_load], what).toEqual([s.free, s.capacity, s.nominal, s.load]);
     expect(row.available, what).toBe(available);
     expect(row.unavailable_now, what).toBe(s.unavailableNow);
     expect(row.judged_assignments, what).toBe(r?.judged ?? 0);
-    expect(near(row.follow_through_pct, followThroughShare === null ? null : followThroughShare * 100, 1), `${what}: follow-through`).toBe(true);
+    expectNear(row.follow_through_pct, followThroughShare === null ? null : followThroughShare * 100, 1, `${what}: follow-through`);
     expect(row.assigned_now, what).toBe(contact.assignedTo === m.id);
     const score = expectedScore({ language, gender, servesArea, distance, free: s.free, nominal: s.nominal, available, followThrough: followThroughShare });
-    expect(near(row.score, score, 1), `${what}: score ${row.score} vs ${score}`).toBe(true);
+    expectNear(row.score, score, 1, `${what}: score`);
 
     // The reasons say the same thing in words.
     if (language) expect(row.reasons.startsWith('speaks '), what).toBe(true);
@@ -112,40 +110,35 @@ function checkMatch(world: OWorld, contact: OContact, rows: MatchRow[], asOf: st
 }
 
 describe.each(DATASETS)('match on $label', (dataset) => {
-  let t: TestDb;
-  let world: OWorld;
-  let asOf: string;
-  let waiting: OContact[];
-  beforeAll(async () => {
-    t = await openDataset(dataset);
-    world = dataset.load();
-    waiting = world.contacts.filter((c) => c.type === 'access' && ['new', 'unassigned', 'assigned'].includes(c.status ?? ''));
-    asOf = String((await report(t, 'match', { contact_id: waiting[0]!.id })).params.as_of);
+  const fixture = useReportFixture(dataset);
+  let waiting: OracleContact[];
+  beforeAll(() => {
+    waiting = fixture.world.contacts.filter((c) => c.type === 'access' && ['new', 'unassigned', 'assigned'].includes(c.status ?? ''));
   });
-  afterAll(() => t?.close());
 
   it('ranks every multiplier for waiting contacts, with fit fields, score and reasons matching the sources', async () => {
     // The waiting contacts (up to 25, spread over the list), and ones without language or gender.
+    const { db, world, defaultAsOf: asOf } = fixture;
     const step = Math.max(1, Math.floor(waiting.length / 25));
     const picked = waiting.filter((_, i) => i % step === 0).slice(0, 25);
-    const odd = world.contacts.filter((c) => c.type === 'access' && (c.languages.length === 0 || c.gender === null || c.locations.length === 0)).slice(0, 3);
+    const odd = world.contacts.filter((c) => c.type === 'access' && (c.languages.length === 0 || c.gender === null || c.locationIds.length === 0)).slice(0, 3);
     for (const contact of [...picked, ...odd]) {
-      const { rows } = await report<MatchRow>(t, 'match', { contact_id: contact.id });
+      const { rows } = await report<MatchRow>(db, 'match', { contact_id: contact.id });
       checkMatch(world, contact, rows, asOf);
     }
   });
 
   it('judges availability and follow-through at an earlier as-of date', async () => {
-    const earlier = new Date(Date.parse(`${asOf}T00:00:00Z`) - 45 * 86_400_000).toISOString().slice(0, 10);
+    const earlier = addDays(fixture.defaultAsOf, -45);
     const contact = waiting[waiting.length - 1]!;
-    const { rows } = await report<MatchRow>(t, 'match', { contact_id: contact.id, as_of: earlier });
-    checkMatch(world, contact, rows, earlier);
+    const { rows } = await report<MatchRow>(fixture.db, 'match', { contact_id: contact.id, as_of: earlier });
+    checkMatch(fixture.world, contact, rows, earlier);
   });
 
   it('refuses an unknown contact id, a contact that is not an outreach contact, and a missing id', async () => {
     const attempt = async (params: Record<string, string>) => {
       try {
-        await report(t, 'match', params);
+        await report(fixture.db, 'match', params);
       } catch (e) {
         return e;
       }
@@ -156,7 +149,7 @@ describe.each(DATASETS)('match on $label', (dataset) => {
       expect(error).toBeInstanceOf(ParamError);
       expect((error as ParamError).param).toBe('contact_id');
     }
-    const notSeeker = world.contacts.find((c) => c.type !== 'access');
+    const notSeeker = fixture.world.contacts.find((c) => c.type !== 'access');
     if (notSeeker) {
       const error = await attempt({ contact_id: notSeeker.id });
       expect(error).toBeInstanceOf(ParamError);
@@ -166,17 +159,13 @@ describe.each(DATASETS)('match on $label', (dataset) => {
 });
 
 describe('match on the demo set: the planted underload', () => {
-  let t: TestDb;
-  beforeAll(async () => {
-    t = await openDataset(DEMO);
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(DEMO);
 
   // PLANTED.md (b): Chittagong men speaking Bengali wait unassigned while Kamal Hossain (24), who
   // serves Chittagong, speaks Bengali and holds nothing, sits idle. He is the one to suggest.
   it('suggests Kamal Hossain first for each planted waiting contact that fits him', async () => {
     for (const id of ['2737', '2777', '2814', '2851', '2897', '2944', '2984', '3022']) {
-      const { rows } = await report<MatchRow>(t, 'match', { contact_id: id });
+      const { rows } = await report<MatchRow>(fixture.db, 'match', { contact_id: id });
       expect(rows[0]!.user_id, id).toBe('24');
       expect([rows[0]!.language_match, rows[0]!.gender_match, rows[0]!.serves_area, rows[0]!.available], id).toEqual([true, true, true, true]);
       expect(rows[0]!.free_capacity, id).toBe(rows[0]!.capacity);
@@ -187,7 +176,7 @@ describe('match on the demo set: the planted underload', () => {
   // PLANTED.md (c): for an Arabic-speaking woman in Marseille nobody fits on every count; the
   // reasons must say what each suggestion lacks.
   it('says what the best suggestions lack for a seeker in the uncovered city', async () => {
-    const { rows } = await report<MatchRow>(t, 'match', { contact_id: '3024' });
+    const { rows } = await report<MatchRow>(fixture.db, 'match', { contact_id: '3024' });
     const complete = rows.filter((r) => r.language_match && r.gender_match && r.serves_area);
     expect(complete).toHaveLength(0);
     for (const r of rows.slice(0, 3)) {

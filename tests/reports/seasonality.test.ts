@@ -1,30 +1,30 @@
 // seasonality: contacts per ISO week / month of the year, year by year, with each period's share
 // of its year. Checked against plain loops over the fixtures' source files.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
-import { type Filters, type World, expectNear, isoWeek, loadCanonicalWorld, loadSamplesWorld, matches, periodStart } from './demand-oracle.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CANONICAL, type TestDb } from '../helpers.ts';
+import { isoWeek, periodStart } from '../oracle/demand.ts';
+import { DAY_MS, dayEnd, dayStart, isSeekerMatching, isoDay, locationNamed, type Filters, type World } from '../oracle/world.ts';
+import { DEMO, SAMPLES, reportRows, useReportFixture } from './datasets.ts';
+import { expectNear, filterParams, pairRowsInOrder } from './report-checks.ts';
 
 interface SeasonRow { year: number; period_of_year: number; period_start: string; contacts: number; share_of_year_pct: number | null }
-
-const DAY_MS = 86_400_000;
 
 /** The oracle: every period from the first contact's to the last one's, zeros included. */
 function expectedSeasons(world: World, grain: 'week' | 'month', filters: Filters = {}, from?: string, to?: string) {
   const counts = new Map<string, number>();
   for (const c of world.contacts) {
-    if (!matches(world, c, filters)) continue;
-    if (from && c.createdMs < Date.parse(`${from}T00:00:00Z`)) continue;
-    if (to && c.createdMs >= Date.parse(`${to}T00:00:00Z`) + DAY_MS) continue;
+    if (!isSeekerMatching(world, c, filters)) continue;
+    if (from && c.createdMs < dayStart(from)) continue;
+    if (to && c.createdMs >= dayEnd(to)) continue;
     const start = periodStart(grain, c.createdMs);
     counts.set(start, (counts.get(start) ?? 0) + 1);
   }
   const starts = [...counts.keys()].sort();
   if (starts.length === 0) return [];
   const rows: { year: number; period_of_year: number; period_start: string; contacts: number }[] = [];
-  for (let d = new Date(`${starts[0]}T00:00:00Z`); d.toISOString().slice(0, 10) <= starts.at(-1)!;) {
-    const start = d.toISOString().slice(0, 10);
+  for (let d = new Date(dayStart(starts[0]!)); isoDay(d.getTime()) <= starts.at(-1)!;) {
+    const start = isoDay(d.getTime());
     const { year, week } = isoWeek(d.getTime());
     rows.push({
       year: grain === 'week' ? year : d.getUTCFullYear(),
@@ -41,13 +41,13 @@ function expectedSeasons(world: World, grain: 'week' | 'month', filters: Filters
 }
 
 function checkAgainstOracle(actual: SeasonRow[], expected: ReturnType<typeof expectedSeasons>) {
-  expect(actual.map((r) => [r.year, r.period_of_year, r.period_start, r.contacts])).toEqual(expected.map((e) => [e.year, e.period_of_year, e.period_start, e.contacts]));
-  actual.forEach((r, i) => expectNear(r.share_of_year_pct, expected[i]!.share, 1, `${r.period_start} share_of_year_pct`));
+  const identify = (r: Omit<SeasonRow, 'share_of_year_pct'>) => [r.year, r.period_of_year, r.period_start, r.contacts];
+  for (const { row, want } of pairRowsInOrder(actual, identify, expected, identify)) {
+    expectNear(row.share_of_year_pct, want.share, 1, `${row.period_start} share_of_year_pct`);
+  }
 }
 
-async function seasons(t: TestDb, params: Record<string, string>): Promise<SeasonRow[]> {
-  return (await runReport(t.db.connection, 'seasonality', params)).rows as unknown as SeasonRow[];
-}
+const seasons = (t: TestDb, params: Record<string, string>) => reportRows<SeasonRow>(t, 'seasonality', params);
 
 describe('isoWeek (the oracle\'s own calendar)', () => {
   it('numbers weeks as ISO 8601 does', () => {
@@ -61,53 +61,41 @@ describe('isoWeek (the oracle\'s own calendar)', () => {
 });
 
 describe('seasonality on the D.T samples', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DT_SAMPLES]);
-    world = loadSamplesWorld();
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(SAMPLES);
 
   it('counts all history by ISO week by default, with each week\'s share of its year', async () => {
-    const rows = await seasons(t, {});
-    checkAgainstOracle(rows, expectedSeasons(world, 'week'));
+    const rows = await seasons(fixture.db, {});
+    checkAgainstOracle(rows, expectedSeasons(fixture.world, 'week'));
     expect(rows.reduce((n, r) => n + r.contacts, 0)).toBe(290);
   });
 
   it('counts by month of the year', async () => {
-    checkAgainstOracle(await seasons(t, { grain: 'month' }), expectedSeasons(world, 'month'));
+    checkAgainstOracle(await seasons(fixture.db, { grain: 'month' }), expectedSeasons(fixture.world, 'month'));
   });
 
   it('applies the filters and the window', async () => {
-    const france = [...world.locations.values()].find((l) => l.name === 'France')!.id;
+    const { db, world } = fixture;
+    const france = locationNamed(world, 'France')!.id;
     for (const filters of [{ region: france }, { language: 'ar' }, { gender: 'male', source: 'facebook' }, { campaign: 'google-ads-q3' }] as Filters[]) {
-      const params = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)]));
-      checkAgainstOracle(await seasons(t, { grain: 'week', ...params }), expectedSeasons(world, 'week', filters));
+      checkAgainstOracle(await seasons(db, { grain: 'week', ...filterParams(filters) }), expectedSeasons(world, 'week', filters));
     }
-    checkAgainstOracle(await seasons(t, { from: '2026-07-01', to: '2026-09-30' }), expectedSeasons(world, 'week', {}, '2026-07-01', '2026-09-30'));
+    checkAgainstOracle(await seasons(db, { from: '2026-07-01', to: '2026-09-30' }), expectedSeasons(world, 'week', {}, '2026-07-01', '2026-09-30'));
   });
 
   it('lists quiet weeks with 0 and nothing for a filter no one matches', async () => {
-    const rows = await seasons(t, { campaign: 'fb-spring-2026' });
+    const rows = await seasons(fixture.db, { campaign: 'fb-spring-2026' });
     expect(rows.some((r) => r.contacts === 0)).toBe(true);
-    expect(await seasons(t, { campaign: 'no-such-campaign' })).toEqual([]);
+    expect(await seasons(fixture.db, { campaign: 'no-such-campaign' })).toEqual([]);
   });
 });
 
 describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('seasonality on the demo set', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DEMO_CANONICAL]);
-    world = loadCanonicalWorld(DEMO_CANONICAL);
-  });
-  afterAll(() => t?.close());
+  const fixture = useReportFixture(DEMO);
 
   // fixtures/PLANTED.md: seasonal peaks around Christmas (from about 10 December to 6 January)
   // and Ramadan 2026 (about 18 February to 19 March).
   it('shows the Christmas and Ramadan peaks as the top weeks of their years', async () => {
-    const rows = await seasons(t, { grain: 'week' });
+    const rows = await seasons(fixture.db, { grain: 'week' });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const top = (year: number, n: number) => rows.filter((r) => r.year === year).sort((a, b) => b.contacts - a.contacts).slice(0, n);
     const weeks2026 = rows.filter((r) => r.year === 2026);
@@ -124,7 +112,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('seasonality on the demo set', (
 
   for (const grain of ['week', 'month'] as const) {
     it(`matches the oracle by ${grain} across all years`, async () => {
-      checkAgainstOracle(await seasons(t, { grain }), expectedSeasons(world, grain));
+      checkAgainstOracle(await seasons(fixture.db, { grain }), expectedSeasons(fixture.world, grain));
     });
   }
 });

@@ -4,12 +4,13 @@
 // server/core/stats). On the demo set the planted difference (fixtures/PLANTED.md) must be
 // significant and an A/A split of the champion group must not be.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareGroups, kaplanMeier, logRankTest, sampleRatioMismatch } from '../../server/core/stats/index.ts';
 import { ParamError } from '../../server/core/reports/params.ts';
-import { runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
-import { DAY_MS, dayEnd, dayStart, episodesOf, loadCanonical, loadDtSamples, type Milestone, type World } from './workers-oracle.ts';
+import { DEMO_CANONICAL } from '../helpers.ts';
+import { episodesOf, type Milestone } from '../oracle/workers.ts';
+import { DAY_MS, dayEnd, dayStart, type World } from '../oracle/world.ts';
+import { DEMO, SAMPLES, reportRows, useReportFixture, type ReportFixture } from './datasets.ts';
 
 interface TrialQuery { champion: string[]; challenger: string[]; start: string; to: string; asOf: string; attemptDays?: number; establishedDays?: number; meetingDays?: number }
 
@@ -45,17 +46,17 @@ function tally(contacts: OracleContact[], group: string, milestone: Milestone, w
   return { n: mine.length, reached: mine.filter(inTime).length, open: mine.filter((c) => !inTime(c) && c.watched < windowDays).length };
 }
 
-async function runTrialReport(t: TestDb, q: TrialQuery) {
+function trialParams(q: TrialQuery): Record<string, string> {
   const params: Record<string, string> = { champion: q.champion.join(','), challenger: q.challenger.join(','), start: q.start, to: q.to, as_of: q.asOf };
   if (q.attemptDays) params.attempt_days = String(q.attemptDays);
   if (q.establishedDays) params.established_days = String(q.establishedDays);
   if (q.meetingDays) params.meeting_days = String(q.meetingDays);
-  return (await runReport(t.db.connection, 'trial', params)).rows as Record<string, any>[];
+  return params;
 }
 
 /** Every number of the report against the contacts counted from the source files. */
-async function checkTrial(t: TestDb, w: World, q: TrialQuery) {
-  const rows = await runTrialReport(t, q);
+async function checkTrial({ db, world: w }: ReportFixture, q: TrialQuery) {
+  const rows = await reportRows(db, 'trial', trialParams(q));
   const contacts = trialContacts(w, q);
   const row = (section: string, group: string, outcome: string | null = null) =>
     rows.find((r) => r.section === section && r.trial_group === group && r.outcome === outcome)!;
@@ -105,24 +106,20 @@ async function checkTrial(t: TestDb, w: World, q: TrialQuery) {
 const verdictOf = (rows: Record<string, any>[]) => rows.find((r) => r.section === 'verdict')!;
 
 describe('trial on the D.T samples', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DT_SAMPLES]);
-    world = loadDtSamples(DT_SAMPLES);
-  });
-  afterAll(() => t.close());
+  const fixture = useReportFixture(SAMPLES);
 
   it('matches the contacts counted from the activity files', async () => {
-    const rows = await checkTrial(t, world, { champion: ['6', '7', '8', '9'], challenger: ['10', '11', '12', '13'], start: '2026-07-01', to: world.asOf, asOf: world.asOf });
+    const { asOf } = fixture.world;
+    const rows = await checkTrial(fixture, { champion: ['6', '7', '8', '9'], challenger: ['10', '11', '12', '13'], start: '2026-07-01', to: asOf, asOf });
     expect(new Set(rows.map((r) => r.section))).toEqual(new Set(['sample_ratio', 'outcome', 'curve', 'verdict']));
     expect(['expand', 'keep testing', 'roll back']).toContain(verdictOf(rows).verdict);
-    await checkTrial(t, world, { champion: ['6', '9', '11'], challenger: ['7'], start: '2026-06-01', to: '2026-09-30', asOf: '2026-10-31', attemptDays: 5, establishedDays: 10, meetingDays: 20 });
+    await checkTrial(fixture, { champion: ['6', '9', '11'], challenger: ['7'], start: '2026-06-01', to: '2026-09-30', asOf: '2026-10-31', attemptDays: 5, establishedDays: 10, meetingDays: 20 });
   });
 
   it('warns and keeps testing when contacts do not follow the groups\' sizes', async () => {
     // Gabriel Silva ("too many") got far fewer contacts than one member in eight should: 12 of 254.
-    const rows = await checkTrial(t, world, { champion: ['6', '7', '8', '9', '11', '12', '13'], challenger: ['10'], start: '2026-06-01', to: world.asOf, asOf: world.asOf });
+    const { asOf } = fixture.world;
+    const rows = await checkTrial(fixture, { champion: ['6', '7', '8', '9', '11', '12', '13'], challenger: ['10'], start: '2026-06-01', to: asOf, asOf });
     const ratio = rows.find((r) => r.section === 'sample_ratio' && r.trial_group === 'difference')!;
     expect(ratio.p_value).toBeLessThan(0.001);
     expect(ratio.significant).toBe(true);
@@ -131,23 +128,17 @@ describe('trial on the D.T samples', () => {
   });
 
   it('refuses unknown, overlapping or missing groups', async () => {
-    const run = (p: Record<string, string>) => runReport(t.db.connection, 'trial', { start: '2026-07-01', ...p });
+    const run = (p: Record<string, string>) => reportRows(fixture.db, 'trial', { start: '2026-07-01', ...p });
     await expect(run({ champion: '6,7', challenger: '7,8' })).rejects.toThrow(/both groups/);
     await expect(run({ champion: '6,99', challenger: '8' })).rejects.toThrow(ParamError);
     await expect(run({ champion: '2', challenger: '8' })).rejects.toThrow(/not a multiplier/);
     await expect(run({ champion: '6' })).rejects.toThrow(/"challenger" is required/);
-    await expect(runReport(t.db.connection, 'trial', { champion: '6', challenger: '7' })).rejects.toThrow(/"start" is required/);
+    await expect(reportRows(fixture.db, 'trial', { champion: '6', challenger: '7' })).rejects.toThrow(/"start" is required/);
   });
 });
 
 describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('trial on the demo set (planted difference)', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DEMO_CANONICAL]);
-    world = loadCanonical(DEMO_CANONICAL);
-  });
-  afterAll(() => t.close());
+  const fixture = useReportFixture(DEMO);
 
   // fixtures/PLANTED.md (f): start 2026-09-11; outcomes counted for assignments up to 10 days before
   // today (2026-11-20T00:00), i.e. to the end of 2026-11-09.
@@ -156,8 +147,8 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('trial on the demo set (planted 
   const planted = { champion: CHAMPIONS, challenger: CHALLENGERS, start: '2026-09-11', to: '2026-11-09', asOf: '2026-11-20' };
 
   it('finds the planted difference significant and says expand', async () => {
-    expect(world.asOf).toBe('2026-11-20');
-    const rows = await checkTrial(t, world, planted);
+    expect(fixture.world.asOf).toBe('2026-11-20');
+    const rows = await checkTrial(fixture, planted);
     const outcome = (name: string, group: string) => rows.find((r) => r.section === 'outcome' && r.outcome === name && r.trial_group === group)!;
     // PLANTED.md's table: met 49 of 86 (57.0%) vs 27 of 84 (32.1%), Fisher p = 0.0013; first attempt within 3 days 86 of 86 vs 69 of 84.
     expect(outcome('first_meeting', 'challenger')).toMatchObject({ contacts: 86, reached: 49 });
@@ -173,7 +164,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('trial on the demo set (planted 
   });
 
   it('finds no difference before the start (same groups, 84 days before)', async () => {
-    const rows = await checkTrial(t, world, { ...planted, start: '2026-06-19', to: '2026-09-10' });
+    const rows = await checkTrial(fixture, { ...planted, start: '2026-06-19', to: '2026-09-10' });
     const meeting = rows.find((r) => r.section === 'outcome' && r.outcome === 'first_meeting' && r.trial_group === 'difference')!;
     // PLANTED.md: 36 of 103 vs 38 of 105, p = 0.89.
     expect(meeting.p_value).toBeCloseTo(0.89, 2);
@@ -182,7 +173,7 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('trial on the demo set (planted 
 
   it('finds nothing significant in an A/A split of the same data', async () => {
     for (const [a, b] of [[CHAMPIONS.slice(0, 5), CHAMPIONS.slice(5)], [CHALLENGERS.slice(0, 5), CHALLENGERS.slice(5)]]) {
-      const rows = await checkTrial(t, world, { ...planted, champion: a!, challenger: b! });
+      const rows = await checkTrial(fixture, { ...planted, champion: a!, challenger: b! });
       const differences = rows.filter((r) => r.section === 'outcome' && r.trial_group === 'difference' && r.test !== 'log-rank');
       expect(differences).toHaveLength(3);
       for (const d of differences) expect(d.significant, `${d.outcome}: ${d.reason}`).toBe(false);

@@ -2,14 +2,15 @@
 // signal recomputed in plain TypeScript from the fixtures' source files; on the demo set the planted
 // burnout and underload multipliers (fixtures/PLANTED.md) must appear, and a healthy one must not.
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { kaplanMeier, kmQuantile } from '../../server/core/stats/index.ts';
-import { runReport } from '../../server/core/reports/registry.ts';
-import { DEMO_CANONICAL, DT_SAMPLES, type TestDb, createReportDb } from '../helpers.ts';
+import { DEMO_CANONICAL } from '../helpers.ts';
 import {
-  addDays, currentEpisodes, DAY_MS, dayEnd, dayStart, episodesOf, isAccess, lineage, loadAt, loadCanonical, loadDtSamples,
-  overdueUpdateRequests, waitFor, type Episode, type World,
-} from './workers-oracle.ts';
+  currentEpisodes, episodesOf, loadAt, overdueUpdateRequests, statusAt, waitFor, type Episode,
+} from '../oracle/workers.ts';
+import { DAY_MS, addDays, dayEnd, isOutreachContact, lineage, multipliersOf, type World } from '../oracle/world.ts';
+import { DEMO, SAMPLES, reportRows, useReportFixture, type ReportFixture } from './datasets.ts';
+import { expectNear, pairRowsByKey } from './report-checks.ts';
 
 const DEFAULTS = {
   default_capacity: 10, overload_days: 14, recent_days: 30, baseline_days: 90, latency_factor: 2, min_episodes: 3,
@@ -31,8 +32,7 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
   const out = new Map<string, Signal>();
   const add = (user: string, signal: string, s: Signal) => out.set(`${user}|${signal}`, s);
 
-  for (const m of w.multipliers.values()) {
-    if (!m.roles.includes('multiplier')) continue;
+  for (const m of multipliersOf(w)) {
     const capacity = m.capacity ?? p.default_capacity;
     const mine: Episode[] = episodes.filter((e) => e.userId === m.id);
     const load = new Map<string, number>();
@@ -69,7 +69,7 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
     const myCurrent = current.filter((e) => e.userId === m.id);
     if (myCurrent.length > 0) {
       const inactive = myCurrent.filter((e) => {
-        const own = (w.eventsByContact.get(e.contactId) ?? []).filter((x) => x.actorId === m.id && x.at < now).map((x) => x.at);
+        const own = (w.eventsByContact.get(e.contactId) ?? []).filter((x) => x.actorId === m.id && x.atMs < now).map((x) => x.atMs);
         return Math.max(e.assignedAt, ...own) < now - p.inactive_days * DAY_MS;
       }).length;
       const share = (100 * inactive) / myCurrent.length;
@@ -77,12 +77,12 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
     }
 
     // declines and own activity, recent window against the baseline window
-    const own = w.events.filter((x) => x.actorId === m.id && isAccess(w, x.contactId) && x.at >= baselineStart && x.at < now);
+    const own = w.events.filter((x) => x.actorId === m.id && isOutreachContact(w, x.contactId) && x.atMs >= baselineStart && x.atMs < now);
     const isRecent = (t: number) => t >= recentStart;
     const recentOffers = mine.filter((e) => e.assignedAt >= recentStart).length;
     const baselineOffers = mine.filter((e) => e.assignedAt >= baselineStart && e.assignedAt < recentStart).length;
-    const recentDeclines = own.filter((x) => x.kind === 'declined' && isRecent(x.at)).length;
-    const baselineDeclines = own.filter((x) => x.kind === 'declined' && !isRecent(x.at)).length;
+    const recentDeclines = own.filter((x) => x.kind === 'declined' && isRecent(x.atMs)).length;
+    const baselineDeclines = own.filter((x) => x.kind === 'declined' && !isRecent(x.atMs)).length;
     if (recentOffers > 0 && own.length > 0) {
       const recentPct = (100 * recentDeclines) / recentOffers;
       const baselinePct = baselineOffers > 0 ? (100 * baselineDeclines) / baselineOffers : 0;
@@ -96,7 +96,7 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
     };
     const recentLoad = average(0, p.recent_days);
     const baselineLoad = average(p.recent_days, p.recent_days + p.baseline_days);
-    const recentActivity = own.filter((x) => isRecent(x.at)).length;
+    const recentActivity = own.filter((x) => isRecent(x.atMs)).length;
     const baselineActivity = own.length - recentActivity;
     if (own.length > 0 && baselineActivity > 0 && baselineLoad > 0) {
       const recentPerWeek = (recentActivity * 7) / p.recent_days;
@@ -113,11 +113,11 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
       const maxLoad = Math.max(...days.map((d) => load.get(d)!));
       const away = days.some((d) => m.unavailable.some((u) => u.start <= d && d <= u.end));
       const freePct = (100 * (capacity - maxLoad)) / capacity;
-      const fitting = [...w.contacts.values()].filter((c) =>
-        c.type === 'access' && c.createdAt < now && ['new', 'unassigned'].includes(statusOf(w, c.id, asOf) ?? '')
+      const fitting = w.contacts.filter((c) =>
+        c.type === 'access' && c.createdMs < now && ['new', 'unassigned'].includes(statusAt(w, c.id, asOf) ?? '')
         && (c.languages.length === 0 || c.languages.some((l) => m.languages.includes(l)))
         && (c.gender === null || c.gender === m.gender)
-        && c.locationIds.some((loc) => [...lineage(w, loc)].some((a) => m.locationIds.includes(a))));
+        && c.locationIds.some((loc) => lineage(w, loc).some((a) => m.locationIds.includes(a))));
       if (!away && freePct >= p.underload_free_pct && fitting.length > 0) {
         add(m.id, 'underload', { kind: 'underload', value: freePct, threshold: p.underload_free_pct, baseline: null, window_start: addDays(asOf, 1 - p.underload_days), window_end: asOf });
       }
@@ -126,83 +126,53 @@ function expectedSignals(w: World, asOf: string, p: Thresholds): Map<string, Sig
   return out;
 }
 
-function statusOf(w: World, contactId: string, asOf: string): string | null {
-  const now = dayEnd(asOf);
-  let status: string | null = null;
-  let logged = false;
-  for (const e of w.eventsByContact.get(contactId) ?? []) {
-    if (e.at >= now) break;
-    if (e.kind === 'status_changed') { status = e.newValue; logged = true; }
-  }
-  return logged ? status : (w.contacts.get(contactId)?.status ?? null);
-}
-
-function close(actual: unknown, expected: number | null, what: string) {
-  if (expected === null) return expect(actual, what).toBeNull();
-  // the report rounds to 1 or 2 decimals
-  expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(0.05 + 1e-9);
-}
-
-async function checkWellbeing(t: TestDb, w: World, asOf: string, overrides: Partial<Thresholds> = {}) {
+async function checkWellbeing({ db, world: w }: ReportFixture, asOf: string, overrides: Partial<Thresholds> = {}) {
   const p = { ...DEFAULTS, ...overrides };
   const raw = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)]));
-  const result = await runReport(t.db.connection, 'wellbeing', { as_of: asOf, ...raw });
-  const expected = expectedSignals(w, asOf, p);
-  const rows = result.rows as Record<string, any>[];
-  expect(rows.map((r) => `${r.multiplier_id}|${r.signal}`).sort()).toEqual([...expected.keys()].sort());
-  for (const row of rows) {
-    const key = `${row.multiplier_id}|${row.signal}`;
-    const want = expected.get(key)!;
+  const rows = await reportRows(db, 'wellbeing', { as_of: asOf, ...raw });
+  const keyOfRow = (row: Record<string, any>) => `${row.multiplier_id}|${row.signal}`;
+  for (const { key, row, want: [, want] } of pairRowsByKey(rows, keyOfRow, [...expectedSignals(w, asOf, p)], ([key]) => key)) {
     expect(row.kind, key).toBe(want.kind);
-    close(row.value, want.value, `${key} value`);
-    close(row.threshold, want.threshold, `${key} threshold`);
-    close(row.baseline, want.baseline, `${key} baseline`);
+    // The report rounds to 1 or 2 decimals.
+    expectNear(row.value, want.value, 1, `${key} value`);
+    expectNear(row.threshold, want.threshold, 1, `${key} threshold`);
+    expectNear(row.baseline, want.baseline, 1, `${key} baseline`);
     expect([row.window_start, row.window_end], key).toEqual([want.window_start, want.window_end]);
-    expect(row.multiplier_name).toBe(w.multipliers.get(row.multiplier_id)!.name);
+    expect(row.multiplier_name).toBe(w.usersById.get(row.multiplier_id)!.name);
     expect(row.evidence, key).toMatch(/\d|too many/);
   }
   return rows;
 }
 
 describe('wellbeing on the D.T samples', () => {
-  let t: TestDb;
-  let world: World;
-  beforeAll(async () => {
-    t = await createReportDb([DT_SAMPLES]);
-    world = loadDtSamples(DT_SAMPLES);
-  });
-  afterAll(() => t.close());
+  const fixture = useReportFixture(SAMPLES);
 
   it('matches every signal recomputed from the activity files', async () => {
-    const rows = await checkWellbeing(t, world, world.asOf);
+    const rows = await checkWellbeing(fixture, fixture.world.asOf);
     // The sample multipliers hold 20-40 contacts against the default capacity of 10; Gabriel Silva is "too many".
     expect(rows.filter((r) => r.signal === 'load_above_capacity').length).toBeGreaterThan(0);
     expect(rows.find((r) => r.signal === 'workload_too_many')?.multiplier_name).toBe('Gabriel Silva');
   });
 
   it('matches at other as-of dates and thresholds', async () => {
-    for (const asOf of ['2026-07-15', '2026-08-31', '2026-10-10']) await checkWellbeing(t, world, asOf);
-    await checkWellbeing(t, world, world.asOf, { default_capacity: 40, recent_days: 45, baseline_days: 60, latency_factor: 1, min_declines: 1, decline_rise_factor: 1, activity_drop_pct: 10, load_stayed_pct: 50, inactive_days: 14 });
-    await checkWellbeing(t, world, '2026-06-30', { default_capacity: 30, underload_days: 20, min_episodes: 1 });
+    for (const asOf of ['2026-07-15', '2026-08-31', '2026-10-10']) await checkWellbeing(fixture, asOf);
+    await checkWellbeing(fixture, fixture.world.asOf, { default_capacity: 40, recent_days: 45, baseline_days: 60, latency_factor: 1, min_declines: 1, decline_rise_factor: 1, activity_drop_pct: 10, load_stayed_pct: 50, inactive_days: 14 });
+    await checkWellbeing(fixture, '2026-06-30', { default_capacity: 30, underload_days: 20, min_episodes: 1 });
   });
 });
 
 describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('wellbeing on the demo set', () => {
-  let t: TestDb;
-  let world: World;
+  const fixture = useReportFixture(DEMO);
   let rows: Record<string, any>[];
   beforeAll(async () => {
-    t = await createReportDb([DEMO_CANONICAL]);
-    world = loadCanonical(DEMO_CANONICAL);
-    rows = await checkWellbeing(t, world, world.asOf);
+    rows = await checkWellbeing(fixture, fixture.world.asOf);
   });
-  afterAll(() => t.close());
 
   const signalsOf = (name: string) => rows.filter((r) => r.multiplier_name === name);
 
   // The numbers come from fixtures/PLANTED.md (a) and (b), measured there by fixtures/planted-check.ts.
   it('shows the planted burnout multiplier (Ayesha Siddiqui) with its evidence', () => {
-    expect(world.asOf).toBe('2026-11-20');
+    expect(fixture.world.asOf).toBe('2026-11-20');
     const burnout = new Map(signalsOf('Ayesha Siddiqui').map((r) => [r.signal, r]));
     expect([...burnout.values()].every((r) => r.kind === 'burnout')).toBe(true);
     // Above her capacity 8 on each of the last 76 days; load today 28.
@@ -231,12 +201,12 @@ describe.skipIf(!fs.existsSync(DEMO_CANONICAL))('wellbeing on the demo set', () 
   it('leaves healthy multipliers out', () => {
     // Steady or fast habits, not planted, not in the trial.
     for (const name of ['Bilal Ahmed', 'Lucía Fernández', 'Youssef Benali']) {
-      expect(world.multipliers.size).toBeGreaterThan(0);
+      expect(fixture.world.users.length).toBeGreaterThan(0);
       expect(signalsOf(name), name).toEqual([]);
     }
   });
 
   it('matches at an earlier as-of date', async () => {
-    await checkWellbeing(t, world, addDays(world.asOf, -45));
+    await checkWellbeing(fixture, addDays(fixture.world.asOf, -45));
   });
 });
