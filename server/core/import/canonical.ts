@@ -82,7 +82,7 @@ function kindNamed(kind: CanonicalKind['kind']): CanonicalKind {
 type ValueOf = (col: string) => string;
 // Spaces (U+0020) around a value or a list item are ignored; other characters, tabs and no-break
 // spaces included, are kept (docs/import-format.md). A plain space is cheap to look for at the ends
-// of millions of values, which the first-import shortcut relies on.
+// of millions of values, which the one-pass import relies on.
 const spaceTrimmed = (sql: string) => `trim(${sql}, ' ')`;
 const trimmedValue: ValueOf = (col) => `nullif(${spaceTrimmed(`r."${col}"`)}, '')`;
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -113,7 +113,7 @@ function invalidWhen(v: string, type: ValueType): { condition: string; reason: s
 }
 
 /**
- * The SQL turning a raw text value into its staged value. Strict (the first-import shortcut): a
+ * The SQL turning a raw text value into its staged value. Strict (the one-pass import): a
  * number, date, boolean or id list that the checks would reject raises an error instead of
  * becoming NULL.
  */
@@ -195,15 +195,15 @@ const carriedList = (header: string[]) => `[${header.map(sqlString).join(', ')}]
 const READ_CSV = `read_csv($file, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true)`;
 
 /**
- * A first import's shortcut (see mergeIntoEmpty): the rows of a canonical CSV as a stage relation
+ * A one-pass import (see mergeInOnePass): the rows of a canonical CSV as a stage relation
  * read straight from the file, bound to `$file`. Where the validating path would reject a row, this
- * raises an error instead: one bad row abandons the shortcut, and the caller stages the file the
+ * raises an error instead: one bad row abandons the pass, and the caller stages the files the
  * validating way, which names every bad row. The row checks are folded into the work that must be
  * done anyway: strict conversions fail on bad numbers, dates, booleans and id lists; the stored
  * tables' NOT NULL constraints fail on missing required values; dates in the future are looked for
  * in the stored columns afterwards (futureDatesSql). Only values from a fixed list and date ranges
  * are checked row by row. Row numbers are left out (a window over the whole file; only rejects
- * need them), and so is trimming: a text value with a space at either end abandons the shortcut,
+ * need them), and so is trimming: a text value with a space at either end abandons the pass,
  * so both paths store the same values. (Typed values need no such test: a padded number or date
  * converts to the same value, and a padded list item is trimmed like any other.)
  */
@@ -231,12 +231,13 @@ export function canonicalCsvRelation(kind: CanonicalKind, header: string[], file
     ${firstProblem.length > 0 ? `WHERE CASE ${firstProblem.join('\n      ')} ELSE true END` : ''})`;
 }
 
-/** After the shortcut stored a file into its empty table: a query whose `future` is true when a stored date is in the future. */
-export function futureDatesSql(kind: CanonicalKind, header: string[]): string | null {
+/** After a one-pass import stored a file: a query whose `future` is true when a date it stored is in the future. */
+export function futureDatesSql(kind: CanonicalKind, header: string[], version: number): string | null {
   const dated = header.filter((col) => kind.columns[col] === 'timestamp' || kind.columns[col] === 'date');
   if (dated.length === 0) return null;
   const limit = (col: string) => (kind.columns[col] === 'date' ? 'current_date + 1' : 'now()::TIMESTAMP + INTERVAL 1 DAY');
-  return `SELECT coalesce(${dated.map((col) => `max(${col}) > ${limit(col)}`).join(' OR ')}, false) AS future FROM ${kind.kind}`;
+  return `SELECT coalesce(${dated.map((col) => `max(${col}) > ${limit(col)}`).join(' OR ')}, false) AS future
+    FROM ${kind.kind} WHERE import_version = ${Number(version)}`;
 }
 
 export function checkHeader(kind: CanonicalKind, header: string[], file: string): void {

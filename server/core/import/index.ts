@@ -13,7 +13,7 @@ import { detectDtRest, isDtSettings, parseDtRest, readDtJson } from './dt-rest.t
 import { detectDtCsv, parseDtCsv } from './dt-csv.ts';
 import { detectLocationGrid, parseLocationGrid } from './location-grid.ts';
 import { createStageTables, dropStageTables, mergeStaged, stageParsed, type MergeCounts } from './load.ts';
-import { planFirstImport, runFirstImport } from './first-import.ts';
+import { planOnePassImport, runOnePassImport } from './one-pass.ts';
 import { installPiiMacros, redactContactDetails } from './pii.ts';
 import { ImportRefused, type ImportIssue, type ParsedFile } from './types.ts';
 
@@ -40,8 +40,8 @@ export interface ImportOptions {
   actor?: string;
   /** Callers that report progress before the import ends (the upload route) choose the id. */
   attemptId?: string;
-  /** Test seam: false makes a first import of canonical CSVs take the staged path, to compare the two. */
-  firstImportShortcut?: boolean;
+  /** Test seam: false makes an import of canonical CSVs take the staged path, to compare the two. */
+  onePass?: boolean;
 }
 
 export interface ImportSummary {
@@ -50,8 +50,8 @@ export interface ImportSummary {
   version: number | null;
   datasetVersion: number;
   files: string[];
-  /** 'first-import': canonical CSVs inserted straight into empty tables (first-import.ts); 'staged': validated row by row in TEMP tables. */
-  method: 'first-import' | 'staged';
+  /** 'one-pass': canonical CSVs merged straight from the files (one-pass.ts); 'staged': validated row by row in TEMP tables. */
+  method: 'one-pass' | 'staged';
   rowsRead: number;
   counts: MergeCounts | null;
   rejects: number;
@@ -260,18 +260,18 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
     const version = summary.datasetVersion + 1;
     await connection.run('BEGIN TRANSACTION');
     inTransaction = true;
-    const firstImport = options.firstImportShortcut === false ? null : await planFirstImport(connection,
+    const onePass = options.onePass === false ? null : await planOnePassImport(connection,
       planned.map((p) => ({ file: p.file, shown: shownName(p.file), canonicalCsv: p.kind === 'canonical-csv' })));
     let merged: { counts: MergeCounts; issues: ImportIssue[] } | null = null;
-    if (firstImport) {
+    if (onePass) {
       try {
-        const direct = await runFirstImport(connection, firstImport, version,
+        const direct = await runOnePassImport(connection, onePass, version,
           (file, index, share) => progress({ phase: 'stage', done: index + share, total: planned.length, file }));
         summary.rowsRead = direct.rowsRead;
-        summary.method = 'first-import';
+        summary.method = 'one-pass';
         merged = { counts: direct.counts, issues: [] };
       } catch {
-        // A bad row (or anything else) ends the shortcut; the staged path below finds and reports it.
+        // A bad row (or anything else) ends the one pass; the staged path below finds and reports it.
         await connection.run('ROLLBACK');
         await connection.run('BEGIN TRANSACTION');
       }

@@ -169,9 +169,10 @@ async function replaceRows(
 
 const NAME_TO_USER = `(SELECT display_name, min(user_id) AS user_id FROM multipliers GROUP BY display_name)`;
 
-// The merge of each table as one SELECT over a staged relation `s` (a stage table, or for a first
-// import straight from a file, a subquery over read_csv) and the stored table, so both paths store
-// exactly the same values.
+// The merge of each table as one SELECT over a staged relation `s` (a stage table, or for a
+// one-pass import straight from a file, a subquery over read_csv) and the stored table, so both
+// paths store exactly the same values. `countNew` false leaves is_new out where working it out
+// costs a join with the whole stored table and nothing else needs that join (events, locations).
 
 function mergedMultipliersSql(source: string, v: number, carried: Carried): string {
   return `SELECT s.user_id, ${MULTIPLIER_COLUMNS.map((c) => carriedCase(c, 'm', carried)).join(', ')}, s.source_format, ${v} AS import_version, m.user_id IS NULL AS is_new
@@ -192,7 +193,7 @@ export function mergedContactsSql(source: string, v: number, carried: Carried): 
     LEFT JOIN ${NAME_TO_USER} u ON u.display_name = s.assigned_to_name`;
 }
 
-export function mergedEventsSql(source: string, v: number, _carried: Carried): string {
+export function mergedEventsSql(source: string, v: number, _carried: Carried, countNew = true): string {
   const eventCols = EVENT_COLUMNS.map((c) => {
     if (c.name === 'actor_id') return `coalesce(s.actor_id, a.user_id) AS actor_id`;
     if (c.name === 'target_user_id') return `coalesce(s.target_user_id, t.user_id) AS target_user_id`;
@@ -201,16 +202,18 @@ export function mergedEventsSql(source: string, v: number, _carried: Carried): s
     if (c.name === 'note') return `pii_redact(s.note) AS note`;
     return `${c.store ?? `s.${c.name}`} AS ${c.name}`;
   });
-  return `SELECT s.event_id, ${eventCols.join(', ')}, s.source_format, ${v} AS import_version, e.event_id IS NULL AS is_new
+  return `SELECT s.event_id, ${eventCols.join(', ')}, s.source_format, ${v} AS import_version,
+      ${countNew ? 'e.event_id IS NULL' : 'NULL::BOOLEAN'} AS is_new
     FROM ${source} s
-    LEFT JOIN events e ON e.event_id = s.event_id
+    ${countNew ? 'LEFT JOIN events e ON e.event_id = s.event_id' : ''}
     LEFT JOIN ${NAME_TO_USER} a ON a.display_name = s.actor_name
     LEFT JOIN ${NAME_TO_USER} t ON t.display_name = s.target_name`;
 }
 
-function mergedLocationsSql(source: string, v: number, _carried: Carried): string {
-  return `SELECT s.location_id, ${LOCATION_COLUMNS.map((c) => `s.${c.name}`).join(', ')}, ${v} AS import_version, l.location_id IS NULL AS is_new
-    FROM ${source} s LEFT JOIN locations l ON l.location_id = s.location_id`;
+function mergedLocationsSql(source: string, v: number, _carried: Carried, countNew = true): string {
+  return `SELECT s.location_id, ${LOCATION_COLUMNS.map((c) => `s.${c.name}`).join(', ')}, ${v} AS import_version,
+      ${countNew ? 'l.location_id IS NULL' : 'NULL::BOOLEAN'} AS is_new
+    FROM ${source} s ${countNew ? 'LEFT JOIN locations l ON l.location_id = s.location_id' : ''}`;
 }
 
 /** The stored columns each merge writes. */
@@ -220,37 +223,42 @@ const STORED_COLUMNS: Record<StoredTable, string[]> = {
   events: ['event_id', ...EVENT_COLUMNS.map((c) => c.name), 'source_format', 'import_version'],
   locations: ['location_id', ...LOCATION_COLUMNS.map((c) => c.name), 'import_version'],
 };
-const MERGED_SQL: Record<StoredTable, (source: string, v: number, carried: Carried) => string> = {
+const MERGED_SQL: Record<StoredTable, (source: string, v: number, carried: Carried, countNew: boolean) => string> = {
   contacts: mergedContactsSql, multipliers: mergedMultipliersSql, events: mergedEventsSql, locations: mergedLocationsSql,
 };
 
-export async function isEmpty(connection: DuckDBConnection, table: StoredTable): Promise<boolean> {
-  return (await count(connection, `SELECT count(*)::INTEGER AS n FROM (SELECT 1 FROM ${table} LIMIT 1)`)) === 0;
-}
-
 /**
- * A first import's shortcut: merges a stage relation (a subquery, `values` its bound parameters)
- * into an empty stored table in one INSERT, with the same SELECT the staged merge uses, so no stage
- * table or merged copy is written. Returns the number of rows stored.
+ * A one-pass import (one-pass.ts): merges a stage relation (a subquery, `values` its bound
+ * parameters) into its stored table with the staged merge's own SELECT, so no stage table or merged
+ * copy is written. The new versions go in first, joined to the rows they replace (one statement
+ * reads the table as it was), then the replaced rows go. Returns how many rows were added and
+ * how many replaced.
  */
-export async function mergeIntoEmpty(
+export async function mergeInOnePass(
   connection: DuckDBConnection, table: StoredTable, source: string, carried: string[], version: number, values: Record<string, string>,
-): Promise<number> {
+): Promise<TableCounts> {
+  const v = Number(version);
   const list = STORED_COLUMNS[table].join(', ');
-  const result = await connection.run(`INSERT INTO ${table} (${list}) SELECT ${list} FROM (${MERGED_SQL[table](source, Number(version), carried)})`, values);
-  return Number(result.rowsChanged);
+  const id = STAGE_SHAPES[table].id.name;
+  const hadRows = (await count(connection, `SELECT count(*)::INTEGER AS n FROM (SELECT 1 FROM ${table} LIMIT 1)`)) > 0;
+  const inserted = await connection.run(`INSERT INTO ${table} (${list}) SELECT ${list} FROM (${MERGED_SQL[table](source, v, carried, false)})`, values);
+  // Into an empty table (a first import) nothing is replaced, and looking would cost a pass.
+  const replaced = hadRows ? await connection.run(`DELETE FROM ${table} WHERE import_version <> ${v}
+    AND ${id} IN (SELECT ${id} FROM ${table} WHERE import_version = ${v})`) : null;
+  const updated = Number(replaced?.rowsChanged ?? 0);
+  return { added: Number(inserted.rowsChanged) - updated, updated };
 }
 
 /**
- * Whether two rows of a table may share an id (after mergeIntoEmpty: a repeat within the file).
- * Sorting the ids' 64-bit hashes and comparing neighbours is faster than counting distinct strings
- * (1.6 s against 2.6 s for 12 M events). Every repeat is found; two different ids with one hash
- * (about once in 250,000 imports of that size) only send the import down the staged path.
+ * Whether two rows this import stored in a table may share an id (after mergeInOnePass: a repeat
+ * within the file). Sorting the ids' 64-bit hashes and comparing neighbours is faster than counting
+ * distinct strings (1.6 s against 2.6 s for 12 M events). Every repeat is found; two different ids
+ * with one hash (about once in 250,000 imports of that size) only send the import down the staged path.
  */
-export async function mayRepeatIds(connection: DuckDBConnection, table: StoredTable): Promise<boolean> {
+export async function mayRepeatIds(connection: DuckDBConnection, table: StoredTable, version: number): Promise<boolean> {
   const id = STAGE_SHAPES[table].id.name;
   return (await count(connection, `SELECT count(*)::INTEGER AS n
-    FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT hash(${id}) AS h FROM ${table}))
+    FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT hash(${id}) AS h FROM ${table} WHERE import_version = ${Number(version)}))
     WHERE h = previous`)) > 0;
 }
 
@@ -291,10 +299,10 @@ export async function mergeStaged(connection: DuckDBConnection, version: number)
   const contacts = await replaceRows(connection, 'contacts', 'contact_id',
     [...CONTACT_COLUMNS.map((c) => c.name), 'phone_hashes', 'email_hashes'], 'merged_contacts');
 
-  await connection.run(`CREATE OR REPLACE TEMP TABLE merged_events AS ${mergedEventsSql('stage_events', v, null)}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE merged_events AS ${mergedEventsSql('stage_events', v, null, true)}`);
   const events = await replaceRows(connection, 'events', 'event_id', EVENT_COLUMNS.map((c) => c.name), 'merged_events');
 
-  await connection.run(`CREATE OR REPLACE TEMP TABLE merged_locations AS ${mergedLocationsSql('stage_locations', v, null)}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE merged_locations AS ${mergedLocationsSql('stage_locations', v, null, true)}`);
   const locationList = ['location_id', ...LOCATION_COLUMNS.map((c) => c.name), 'import_version'].join(', ');
   const locationsAdded = await count(connection, 'SELECT count(*)::INTEGER AS n FROM merged_locations WHERE is_new');
   const locationsTotal = await count(connection, 'SELECT count(*)::INTEGER AS n FROM merged_locations');

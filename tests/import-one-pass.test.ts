@@ -1,6 +1,7 @@
-// The first-import shortcut (server/core/import/first-import.ts) must store exactly what the staged,
-// row-by-row validating path stores, and must step aside whenever a file has anything the staged path
-// would reject or change, so that bad rows are still reported by file, row and field.
+// The one-pass import (server/core/import/one-pass.ts) must store exactly what the staged,
+// row-by-row validating path stores, into empty tables and over stored data alike, and must step
+// aside whenever a file has anything the staged path would reject or change, so that bad rows are
+// still reported by file, row and field.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,14 +18,18 @@ async function storedTables(db: Awaited<ReturnType<typeof createTestDb>>['db']) 
   return world;
 }
 
-/** Imports the same inputs into two fresh databases with one PII key: once as a first import may, once staged. */
-async function importBothWays(inputs: string[]) {
-  const outcome = async (shortcut: boolean) => {
+/**
+ * Imports the same inputs into two fresh databases with one PII key: once as one pass may, once
+ * staged. `before` are imports made first, the same way in both (the data a re-import meets).
+ */
+async function importBothWays(inputs: string[], before: string[][] = []) {
+  const outcome = async (onePass: boolean) => {
     const t = await createTestDb();
     const key = Buffer.alloc(32, 9);
+    for (const earlier of before) await t.importAll(earlier, { piiKey: key, onePass });
     let summary: ImportSummary;
     try {
-      summary = await t.importAll(inputs, { piiKey: key, firstImportShortcut: shortcut });
+      summary = await t.importAll(inputs, { piiKey: key, onePass });
     } catch (error) {
       if (!(error instanceof ImportFailed)) throw error;
       summary = error.summary;
@@ -55,10 +60,10 @@ const GOOD_CONTACTS = Array.from({ length: 40 }, (_, i) => contact(i));
 const withContact = (i: number, line: string) => [...GOOD_CONTACTS.slice(0, i), line, ...GOOD_CONTACTS.slice(i + 1)];
 const GOOD_EVENTS = Array.from({ length: 40 }, (_, i) => `e${i},c${i},2026-03-${String(1 + (i % 28)).padStart(2, '0')}T11:00:00Z,comment,m1,"call +92 300 1234567, or s${i}@example.com"`);
 
-describe('first import shortcut', () => {
+describe('one-pass import', () => {
   it('stores the demo dataset exactly as the staged path does, in one pass per file', async () => {
     const { shortcut, staged } = await importBothWays([DEMO_CANONICAL]);
-    expect(shortcut.summary.method).toBe('first-import');
+    expect(shortcut.summary.method).toBe('one-pass');
     expect(staged.summary.method).toBe('staged');
     expect(shortcut.summary.outcome).toBe('ok');
     expect(shortcut.summary.rowsRead).toBe(staged.summary.rowsRead);
@@ -74,7 +79,7 @@ describe('first import shortcut', () => {
 
   it('takes the shortcut for a clean hand-made set, hashing phones and redacting notes alike', async () => {
     const { shortcut, staged } = await importBothWays([writeSet(GOOD_CONTACTS, GOOD_EVENTS)]);
-    expect(shortcut.summary.method).toBe('first-import');
+    expect(shortcut.summary.method).toBe('one-pass');
     expect(shortcut.tables).toEqual(staged.tables);
     expect((shortcut.tables.contacts![0] as { phone_hashes: string[] }).phone_hashes).toHaveLength(1);
     expect((shortcut.tables.events![0] as { note: string }).note).toBe('call [phone], or [e-mail]');
@@ -85,7 +90,7 @@ describe('first import shortcut', () => {
     const seen: { phase: string; done: number; total: number }[] = [];
     const summary = await t.importAll([DEMO_CANONICAL], { onProgress: (p) => seen.push({ phase: p.phase, done: p.done, total: p.total }) });
     t.close();
-    expect(summary.method).toBe('first-import');
+    expect(summary.method).toBe('one-pass');
     const stage = seen.filter((p) => p.phase === 'stage');
     expect(stage.every((p) => p.total === 4)).toBe(true);
     expect(stage.map((p) => p.done)).toEqual([...stage.map((p) => p.done)].sort((a, b) => a - b));
@@ -141,14 +146,14 @@ describe('first import shortcut', () => {
   it('keeps no-break spaces and tabs (only plain spaces are trimmed), on both paths', async () => {
     const nbsp = withContact(2, contact(2, { name: '\tSeeker\u00a02\u00a0' }));
     const { shortcut, staged } = await importBothWays([writeSet(nbsp, GOOD_EVENTS)]);
-    expect(shortcut.summary.method).toBe('first-import');
+    expect(shortcut.summary.method).toBe('one-pass');
     expect(shortcut.tables).toEqual(staged.tables);
     expect((shortcut.tables.contacts as { contact_id: string; name: string }[]).find((c) => c.contact_id === 'c2')!.name).toBe('\tSeeker\u00a02\u00a0');
   });
 
   it('stores padded numbers, dates and list items as the staged path does, without stepping aside', async () => {
     const { shortcut, staged } = await importBothWays([writeSet(withContact(4, contact(4, { attempts: ' 3 ', created: ' 2026-03-05T10:00:00Z', locations: '100259978 ; 100089589 ' })), GOOD_EVENTS)]);
-    expect(shortcut.summary.method).toBe('first-import');
+    expect(shortcut.summary.method).toBe('one-pass');
     expect(shortcut.tables).toEqual(staged.tables);
     const c4 = (shortcut.tables.contacts as { contact_id: string; attempts_count: number; location_ids: string[] }[]).find((c) => c.contact_id === 'c4')!;
     expect([c4.attempts_count, c4.location_ids]).toEqual([3, ['100259978', '100089589']]);
@@ -161,13 +166,38 @@ describe('first import shortcut', () => {
     for (const kind of CANONICAL_KINDS) for (const col of kind.required) expect(notNull.has(`${kind.kind}.${col}`), `${kind.kind}.${col}`).toBe(true);
   });
 
-  it('is not taken once a table holds data, nor for D.T files or two files of one table', async () => {
-    const t = await createTestDb();
-    const set = writeSet(GOOD_CONTACTS, GOOD_EVENTS);
-    expect((await t.importAll([set])).method).toBe('first-import');
-    expect((await t.importAll([set])).method).toBe('staged');
-    t.close();
+  it('merges a re-import over stored data as the staged path does: updates, new rows, and fields a file does not carry kept', async () => {
+    const first = writeSet(GOOD_CONTACTS, GOOD_EVENTS);
+    // The second export: ten contacts moved on, five new ones, events again with five new; and a
+    // narrower contacts file (no phones, e-mails, languages...) whose missing fields must stay as stored.
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'contacts.csv'), ['contact_id,created_at,contact_type,overall_status,seeker_path',
+      ...Array.from({ length: 45 }, (_, i) => `c${i},${day(i)}T10:00:00Z,access,${i < 10 ? 'closed' : 'active'},${i < 10 ? 'ongoing' : 'met'}`)].join('\n'));
+    fs.writeFileSync(path.join(dir, 'events.csv'), [EVENTS_HEADER, ...GOOD_EVENTS,
+      ...Array.from({ length: 5 }, (_, i) => `e${40 + i},c${i},2026-04-0${1 + i}T11:00:00Z,met,m1,`)].join('\n'));
+    const { shortcut, staged } = await importBothWays([dir], [[first]]);
+    expect(shortcut.summary.method).toBe('one-pass');
+    expect(staged.summary.method).toBe('staged');
+    expect(shortcut.summary.counts).toEqual(staged.summary.counts);
+    expect(shortcut.summary.counts?.contacts).toEqual({ added: 5, updated: 40 });
+    expect(shortcut.summary.counts?.events).toEqual({ added: 5, updated: 40 });
+    expect(shortcut.tables).toEqual(staged.tables);
+    const c3 = (shortcut.tables.contacts as { contact_id: string; overall_status: string; languages: string[]; phone_hashes: string[]; import_version: number }[])
+      .find((c) => c.contact_id === 'c3')!;
+    expect([c3.overall_status, c3.languages, c3.phone_hashes.length, c3.import_version]).toEqual(['closed', ['ar', 'en'], 1, 2]);
+  });
 
+  it('steps aside on a re-import too when a row is bad, and stores nothing of the bad row', async () => {
+    const first = writeSet(GOOD_CONTACTS, GOOD_EVENTS);
+    const bad = writeSet(withContact(12, contact(12, { created: 'yesterday' })), GOOD_EVENTS);
+    const { shortcut, staged } = await importBothWays([bad], [[first]]);
+    expect(shortcut.summary.method).toBe('staged');
+    expect(shortcut.summary.issues).toEqual(staged.summary.issues);
+    expect(shortcut.summary.issues).toEqual([expect.objectContaining({ row: 13, field: 'created_at' })]);
+    expect(shortcut.tables).toEqual(staged.tables);
+  });
+
+  it('is not taken for D.T files or two files of one table', async () => {
     const mixed = await createTestDb();
     const dir = writeSet(GOOD_CONTACTS, GOOD_EVENTS);
     fs.copyFileSync(path.join(DT_SAMPLES, 'rest', 'users', fs.readdirSync(path.join(DT_SAMPLES, 'rest', 'users')).find((f) => f.includes('get_users'))!), path.join(dir, 'get_users.json'));
@@ -175,6 +205,7 @@ describe('first import shortcut', () => {
     mixed.close();
 
     const twice = await createTestDb();
+    const set = writeSet(GOOD_CONTACTS, GOOD_EVENTS);
     const other = writeSet(GOOD_CONTACTS.map((c) => c.replace(/^c/, 'd')), []);
     fs.rmSync(path.join(other, 'events.csv'));
     expect((await twice.importAll([path.join(set, 'contacts.csv'), path.join(other, 'contacts.csv')])).method).toBe('staged');
