@@ -41,8 +41,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function httpGet(url: string, cookie: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http.get(url, { agent, headers: { cookie } }, (res) => {
+      // A browser receives the bytes; only an error's message is read here.
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('data', (chunk: Buffer) => { if (res.statusCode !== 200) chunks.push(chunk); });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     }).on('error', reject);
   });

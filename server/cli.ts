@@ -53,6 +53,7 @@ export function formatSummary(summary: ImportSummary): string {
     }
   }
   lines.push(`rows read ${summary.rowsRead}, rejects ${summary.rejects}, unparsed notes ${summary.unparsed}, skipped files ${summary.skipped}`);
+  if (summary.onePassAbandoned) lines.push(`staged row by row (one pass gave way: ${summary.onePassAbandoned})`);
   const shown = summary.issues.filter((i) => i.kind !== 'skipped').slice(0, 20);
   for (const issue of shown) {
     lines.push(`  ${issue.kind}: ${issue.file}${issue.row !== null ? ` row ${issue.row}` : ''}${issue.field ? ` field ${issue.field}` : ''}` +

@@ -69,6 +69,7 @@ describe('one-pass import', () => {
     expect(shortcut.summary.rowsRead).toBe(staged.summary.rowsRead);
     expect(shortcut.summary.counts).toEqual(staged.summary.counts);
     expect(shortcut.summary.issues).toEqual([]);
+    expect(shortcut.summary.onePassAbandoned).toBeNull();
     for (const table of Object.keys(TABLES)) {
       expect(shortcut.tables[table]!.length, table).toBeGreaterThan(0);
       expect(shortcut.tables[table], table).toEqual(staged.tables[table]);
@@ -126,6 +127,7 @@ describe('one-pass import', () => {
     it(`steps aside for ${what}: the staged path reports the row and stores the rest`, async () => {
       const { shortcut, staged } = await importBothWays([writeSet(contacts, events)]);
       expect(shortcut.summary.method).toBe('staged');
+      expect(shortcut.summary.onePassAbandoned).toMatch(/\S/);
       expect(shortcut.summary.outcome).toBe('ok');
       expect(shortcut.summary.issues).toEqual(staged.summary.issues);
       expect(shortcut.summary.issues).toEqual([expect.objectContaining({ kind: 'reject', row: reject.row, field: reject.field, reason: expect.stringMatching(reject.reason) })]);
@@ -133,6 +135,13 @@ describe('one-pass import', () => {
       expect(shortcut.tables.contacts).toHaveLength(reject.contactsStored);
     });
   }
+
+  it('says why it stepped aside, without the phone number a wrong cell held', async () => {
+    const { shortcut } = await importBothWays([writeSet(withContact(7, contact(7, { attempts: '+92 300 7654321' })), GOOD_EVENTS)]);
+    expect(shortcut.summary.method).toBe('staged');
+    expect(shortcut.summary.onePassAbandoned).toMatch(/convert|cast/i);
+    expect(shortcut.summary.onePassAbandoned).not.toMatch(/7654321/);
+  });
 
   it('steps aside for values with spaces around them, which the staged path trims', async () => {
     const padded = withContact(2, contact(2, { name: ' Seeker 2 ', status: ' active' }).replace('ar;en', ' ar ; en '));

@@ -52,6 +52,8 @@ export interface ImportSummary {
   files: string[];
   /** 'one-pass': canonical CSVs merged straight from the files (one-pass.ts); 'staged': validated row by row in TEMP tables. */
   method: 'one-pass' | 'staged';
+  /** Why a one-pass import gave way to the staged path (its first error, phones and e-mails redacted), or null. */
+  onePassAbandoned: string | null;
   rowsRead: number;
   counts: MergeCounts | null;
   rejects: number;
@@ -240,7 +242,7 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
   const shownName = (f: string) => options.displayNames?.get(f) ?? f;
   const connection = await db.instance.connect();
   const summary: ImportSummary = {
-    attemptId, outcome: 'failed', version: null, datasetVersion: 0, files: [], method: 'staged', rowsRead: 0, counts: null,
+    attemptId, outcome: 'failed', version: null, datasetVersion: 0, files: [], method: 'staged', onePassAbandoned: null, rowsRead: 0, counts: null,
     rejects: 0, unparsed: 0, skipped: 0, issues: [], message: '',
   };
   let inTransaction = false;
@@ -270,8 +272,9 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
         summary.rowsRead = direct.rowsRead;
         summary.method = 'one-pass';
         merged = { counts: direct.counts, issues: [] };
-      } catch {
+      } catch (error) {
         // A bad row (or anything else) ends the one pass; the staged path below finds and reports it.
+        summary.onePassAbandoned = redactContactDetails(((error as Error).message ?? String(error)).split('\n')[0]!).slice(0, 300);
         await connection.run('ROLLBACK');
         await connection.run('BEGIN TRANSACTION');
       }
