@@ -31,14 +31,13 @@ function stageColumnsSql(columns: ColumnSpec[]): string {
 
 export type StoredTable = 'contacts' | 'multipliers' | 'events' | 'locations';
 
-/** The columns of each stage relation, after the id; every stage relation ends with STAGE_META. */
+/** The columns of each stage relation, after the id (then carried, source_format, file, row_number). */
 export const STAGE_SHAPES: Record<StoredTable, { id: ColumnSpec; columns: ColumnSpec[] }> = {
   contacts: { id: { name: 'contact_id', stage: 'VARCHAR' }, columns: CONTACT_STAGE },
   multipliers: { id: { name: 'user_id', stage: 'VARCHAR' }, columns: MULTIPLIER_COLUMNS },
   events: { id: { name: 'event_id', stage: 'VARCHAR' }, columns: EVENT_STAGE },
   locations: { id: { name: 'location_id', stage: 'BIGINT' }, columns: LOCATION_COLUMNS },
 };
-export const STAGE_META = ['carried', 'source_format', 'file', 'row_number'] as const;
 
 export async function createStageTables(connection: DuckDBConnection): Promise<void> {
   const meta = 'carried VARCHAR[], source_format VARCHAR, file VARCHAR, row_number INTEGER';
@@ -179,7 +178,7 @@ function mergedMultipliersSql(source: string, v: number, carried: Carried): stri
     FROM ${source} s LEFT JOIN multipliers m ON m.user_id = s.user_id`;
 }
 
-export function mergedContactsSql(source: string, v: number, carried: Carried): string {
+function mergedContactsSql(source: string, v: number, carried: Carried): string {
   const contactCols = CONTACT_COLUMNS.map((c) => c.name === 'assigned_to'
     ? `${ifCarried(carried, 'assigned_to', 's.assigned_to', ifCarried(carried, 'assigned_to_name', 'u.user_id', 'c.assigned_to'))} AS assigned_to`
     : carriedCase(c, 'c', carried));
@@ -193,7 +192,7 @@ export function mergedContactsSql(source: string, v: number, carried: Carried): 
     LEFT JOIN ${NAME_TO_USER} u ON u.display_name = s.assigned_to_name`;
 }
 
-export function mergedEventsSql(source: string, v: number, _carried: Carried, countNew = true): string {
+function mergedEventsSql(source: string, v: number, _carried: Carried, countNew = true): string {
   const eventCols = EVENT_COLUMNS.map((c) => {
     if (c.name === 'actor_id') return `coalesce(s.actor_id, a.user_id) AS actor_id`;
     if (c.name === 'target_user_id') return `coalesce(s.target_user_id, t.user_id) AS target_user_id`;

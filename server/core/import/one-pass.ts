@@ -39,7 +39,7 @@ export async function planOnePassImport(
   return plan.sort((a, b) => MERGE_ORDER.indexOf(a.table) - MERGE_ORDER.indexOf(b.table));
 }
 
-export class OnePassAbandoned extends Error {}
+class OnePassAbandoned extends Error {}
 
 /** Runs inside the caller's transaction; throws (and the caller rolls back) at the first bad row. */
 export async function runOnePassImport(

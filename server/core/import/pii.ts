@@ -65,12 +65,12 @@ export async function installPiiMacros(connection: DuckDBConnection, key: Buffer
       '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '[e-mail]', 'g'),
       '\\+?\\d[\\d\\s().-]{6,}\\d', '[phone]', 'g'),
     chr(1), '-')`);
-  // Normalise each value once (the regular expressions are most of the cost of a million contacts),
-  // drop what is not a number or address, then hash.
+  // The normalising macros above compute their value once (a one-element list stands in for a
+  // variable); the regular expressions are most of the cost of hashing a million contacts.
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_phone_hashes(list) AS list_distinct(list_transform(
-    list_filter(list_transform(list, x -> pii_national_digits(x)), d -> strlen(d) >= 5), d -> pii_hmac(d)))`);
+    list_filter(list_transform(list, x -> pii_normalise_phone(x)), d -> d IS NOT NULL), d -> pii_hmac(d)))`);
   await connection.run(`CREATE OR REPLACE TEMP MACRO pii_email_hashes(list) AS list_distinct(list_transform(
-    list_filter(list_transform(list, x -> lower(trim(x))), e -> contains(e, '@')), e -> pii_hmac(e)))`);
+    list_filter(list_transform(list, x -> pii_normalise_email(x)), e -> e IS NOT NULL), e -> pii_hmac(e)))`);
 }
 
 /** Phones and e-mails in free text (activity notes, comments) are replaced before anything is stored.
