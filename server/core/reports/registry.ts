@@ -3,8 +3,8 @@
 // shape the CLI, the API and the web share.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { QUERIES_DIR, datasetVersion, queryRows } from '../db/database.ts';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { QUERIES_DIR, datasetVersion, jsonRowObjects, queryRows } from '../db/database.ts';
 import { normaliseParams, type ParamValue } from './params.ts';
 import type { ReportDefinition } from './definitions.ts';
 import { REPORTS } from './catalog/index.ts';
@@ -72,13 +72,38 @@ export function bindingsFor(sql: string, params: Record<string, ParamValue>): Re
   return values;
 }
 
-export async function runSql(connection: DuckDBConnection, sql: string, params: Record<string, ParamValue>): Promise<{ columns: ReportColumn[]; rows: Record<string, unknown>[] }> {
-  const reader = await connection.runAndReadAll(sql, bindingsFor(sql, params));
+/** A long-lived connection's prepared statements by SQL text: preparing took 0.8 ms of the 11 ms
+ *  contacts_by_status at 1M contacts. One connection runs one statement at a time (the pool), so a
+ *  statement is never bound by two callers at once. */
+export type StatementCache = Map<string, DuckDBPreparedStatement>;
+
+async function execute(connection: DuckDBConnection, sql: string, values: Record<string, DuckDBValue>, statements?: StatementCache): Promise<DuckDBResultReader> {
+  if (!statements) return connection.runAndReadAll(sql, values);
+  let prepared = statements.get(sql);
+  if (!prepared) {
+    prepared = await connection.prepare(sql);
+    statements.set(sql, prepared);
+  }
+  try {
+    prepared.bind(values);
+    return await prepared.runAndReadAll();
+  } catch (error) {
+    // An interrupted or failed run leaves nothing to reuse: the next call prepares afresh.
+    statements.delete(sql);
+    prepared.destroySync();
+    throw error;
+  }
+}
+
+export async function runSql(
+  connection: DuckDBConnection, sql: string, params: Record<string, ParamValue>, statements?: StatementCache,
+): Promise<{ columns: ReportColumn[]; rows: Record<string, unknown>[] }> {
+  const reader = await execute(connection, sql, bindingsFor(sql, params), statements);
   const names = reader.columnNames();
   const types = reader.columnTypes();
   return {
     columns: names.map((name, i) => ({ name, type: String(types[i]) })),
-    rows: reader.getRowObjectsJson() as Record<string, unknown>[],
+    rows: jsonRowObjects(reader),
   };
 }
 
@@ -90,13 +115,13 @@ export async function datasetStamp(connection: DuckDBConnection): Promise<Datase
 }
 
 export async function runReport(
-  connection: DuckDBConnection, name: string, rawParams: Record<string, string | undefined>, stamp?: DatasetStamp,
+  connection: DuckDBConnection, name: string, rawParams: Record<string, string | undefined>, stamp?: DatasetStamp, statements?: StatementCache,
 ): Promise<ReportResult> {
   const report = findReport(name);
   const { version, asOf } = stamp ?? await datasetStamp(connection);
   const params = normaliseParams(report.params, rawParams, asOf);
   const result = report.run
     ? await report.run(connection, params, { asOf })
-    : await runSql(connection, reportSql(report.sqlFile ?? `${report.name}.sql`), params);
+    : await runSql(connection, reportSql(report.sqlFile ?? `${report.name}.sql`), params, statements);
   return { report: name, params, datasetVersion: version, columns: result.columns, rows: result.rows };
 }

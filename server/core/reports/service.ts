@@ -3,7 +3,7 @@
 // queries so identical concurrent requests run once, and a time limit that interrupts DuckDB.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { datasetVersion, type Database } from '../db/database.ts';
-import { datasetAsOf, installReportMacros, runReport, type DatasetStamp, type ReportResult } from './registry.ts';
+import { datasetAsOf, installReportMacros, runReport, type DatasetStamp, type ReportResult, type StatementCache } from './registry.ts';
 
 export class ReportTimeout extends Error {
   constructor(readonly report: string, readonly seconds: number) {
@@ -11,6 +11,8 @@ export class ReportTimeout extends Error {
     this.name = 'ReportTimeout';
   }
 }
+
+const INTERRUPT_REPEAT_MS = 20;
 
 export interface ReportServiceOptions {
   poolSize?: number;
@@ -32,12 +34,27 @@ export async function createReportService(db: Database, options: ReportServiceOp
   const idle: DuckDBConnection[] = [];
   const waiting: ((c: DuckDBConnection) => void)[] = [];
   const all: DuckDBConnection[] = [];
+  // Each connection keeps its prepared statements; an import drops them (DuckDB would rebind them
+  // itself, but nothing stale should outlive a new dataset). They are dropped when the connection is
+  // next taken from the pool, so never while a statement runs.
+  const statements = new Map<DuckDBConnection, { cache: StatementCache; generation: number }>();
+  let statementGeneration = 0;
   for (let i = 0; i < (options.poolSize ?? 2); i++) {
     const connection = await db.instance.connect();
     await installReportMacros(connection);
     idle.push(connection);
     all.push(connection);
+    statements.set(connection, { cache: new Map(), generation: statementGeneration });
   }
+  const statementsOf = (connection: DuckDBConnection): StatementCache => {
+    const entry = statements.get(connection)!;
+    if (entry.generation !== statementGeneration) {
+      for (const prepared of entry.cache.values()) prepared.destroySync();
+      entry.cache.clear();
+      entry.generation = statementGeneration;
+    }
+    return entry.cache;
+  };
   const acquire = () => new Promise<DuckDBConnection>((resolve) => {
     const c = idle.pop();
     if (c) resolve(c); else waiting.push(resolve);
@@ -54,7 +71,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
   let stamp: Promise<DatasetStamp> | null = null;
 
   let knownVersion: number | null = null;
-  db.events.on('imported', () => { knownVersion = null; });
+  db.events.on('imported', () => { knownVersion = null; statementGeneration++; });
   async function currentVersion(): Promise<number> {
     if (knownVersion !== null) return knownVersion;
     const connection = await acquire();
@@ -83,17 +100,25 @@ export async function createReportService(db: Database, options: ReportServiceOp
   async function execute(name: string, raw: Record<string, string | undefined>, version: number): Promise<ReportResult> {
     const datasetStampNow = await currentStamp(version);
     const connection = await acquire();
-    const timer = setTimeout(() => connection.interrupt(), timeoutMs);
+    // An interrupt only stops a statement that is executing: one that lands while a statement is
+    // being prepared, or between two statements of a report, is lost. So past the limit, interrupt
+    // again until the run gives up.
+    let interrupting: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      connection.interrupt();
+      interrupting = setInterval(() => connection.interrupt(), INTERRUPT_REPEAT_MS);
+    }, timeoutMs);
     const started = Date.now();
     try {
-      return await runReport(connection, name, raw, datasetStampNow);
+      return await runReport(connection, name, raw, datasetStampNow, statementsOf(connection));
     } catch (error) {
       if (Date.now() - started >= timeoutMs && /interrupt/i.test((error as Error).message)) {
-        throw new ReportTimeout(name, Math.round(timeoutMs / 1000));
+        throw new ReportTimeout(name, timeoutMs / 1000);
       }
       throw error;
     } finally {
       clearTimeout(timer);
+      clearInterval(interrupting);
       release(connection);
     }
   }
@@ -125,6 +150,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
       return { result, cached: false };
     },
     close() {
+      for (const { cache } of statements.values()) for (const prepared of cache.values()) prepared.destroySync();
       for (const c of all) c.closeSync();
     },
   };

@@ -1,0 +1,87 @@
+// The report service over a real DuckDB file: prepared statements kept per pooled connection must
+// never serve a stale dataset, a run that is interrupted must not poison the next one, and a report
+// that runs too long is cancelled with an error that says what to do.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReportService, ReportTimeout } from '../server/core/reports/service.ts';
+import { installReportMacros, runReport, runSql, type StatementCache } from '../server/core/reports/registry.ts';
+import { buildApp } from '../server/app.ts';
+import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from './helpers.ts';
+import { signIn } from './session.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+  await t.importAll([path.join(DT_SAMPLES, 'rest/contacts_list'), path.join(DT_SAMPLES, 'rest/users')]);
+});
+afterAll(() => t?.close());
+
+/** The same report on a fresh connection that has never prepared anything. */
+async function freshRun(name: string, raw: Record<string, string> = {}) {
+  const connection = await t.db.instance.connect();
+  try {
+    await installReportMacros(connection);
+    return await runReport(connection, name, raw);
+  } finally {
+    connection.closeSync();
+  }
+}
+
+describe('report service', () => {
+  it('serves the new dataset after an import, although its statements were prepared on the old one', async () => {
+    const service = await createReportService(t.db, { cacheEntries: 0, poolSize: 1 });
+    try {
+      const before = (await service.run('contacts_by_status', {})).result;
+      expect(before.rows).toStrictEqual((await freshRun('contacts_by_status')).rows);
+      await t.importAll([DEMO_CANONICAL]);
+      const after = (await service.run('contacts_by_status', {})).result;
+      expect(after.rows).not.toStrictEqual(before.rows);
+      expect(after.rows).toStrictEqual((await freshRun('contacts_by_status')).rows);
+      expect(after.datasetVersion).toBe(before.datasetVersion + 1);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('prepares afresh after an interrupted run and gives the same rows as an unprepared run', async () => {
+    const connection = await t.db.instance.connect();
+    const statements: StatementCache = new Map();
+    try {
+      // Slow on purpose: a self-join of a few million rows, with a bound parameter like the reports.
+      const slow = 'SELECT count(*)::INTEGER AS n FROM range(3000) a, range(3000) b WHERE (a.range + b.range) % $m = 0';
+      const timer = setTimeout(() => connection.interrupt(), 5);
+      await expect(runSql(connection, slow, { m: 7 }, statements)).rejects.toThrow(/interrupt/i);
+      clearTimeout(timer);
+      expect(statements.has(slow)).toBe(false);
+      const again = await runSql(connection, slow, { m: 7 }, statements);
+      const expected = (() => { let n = 0; for (let a = 0; a < 3000; a++) for (let b = 0; b < 3000; b++) if ((a + b) % 7 === 0) n++; return n; })();
+      expect(again.rows).toStrictEqual([{ n: expected }]);
+      expect(statements.has(slow)).toBe(true);
+      // Reused with another value, the statement binds it anew.
+      const other = await runSql(connection, slow, { m: 11 }, statements);
+      expect(other.rows).toStrictEqual([{ n: (() => { let n = 0; for (let a = 0; a < 3000; a++) for (let b = 0; b < 3000; b++) if ((a + b) % 11 === 0) n++; return n; })() }]);
+    } finally {
+      for (const prepared of statements.values()) prepared.destroySync();
+      connection.closeSync();
+    }
+  });
+
+  // On the demo set (imported by the first test), wellbeing takes tens of milliseconds: far past a 1 ms limit.
+  it('cancels a report that runs too long with a 503 that names it and says what to do', async () => {
+    const app = await buildApp({ db: t.db, piiKey: t.key, webDir: path.join(t.dir, 'no-web'), reportTimeoutMs: 1, reportCacheEntries: 0 });
+    try {
+      const dispatcher = await signIn(app, t.db, 'dispatcher');
+      const res = await app.inject({ url: '/api/reports/wellbeing', headers: { cookie: dispatcher.cookie } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toStrictEqual({ error: 'timeout', message: expect.stringMatching(/^report "wellbeing" ran longer than .* was cancelled; narrow the filters/) });
+      const service = await createReportService(t.db, { timeoutMs: 1, cacheEntries: 0 });
+      try {
+        await expect(service.run('wellbeing', {})).rejects.toBeInstanceOf(ReportTimeout);
+      } finally {
+        service.close();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
