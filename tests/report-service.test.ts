@@ -1,11 +1,13 @@
-// The report service over a real DuckDB file: prepared statements kept per pooled connection must
-// never serve a stale dataset, a run that is interrupted must not poison the next one, and a report
-// that runs too long is cancelled with an error that says what to do.
+// The report service over a real DuckDB file: the engine's settings, identical concurrent requests
+// answered by one query, prepared statements kept per pooled connection that never serve a stale
+// dataset, a run that is interrupted must not poison the next one, and a report that runs too long
+// is cancelled with an error that says what to do.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReportService, ReportTimeout } from '../server/core/reports/service.ts';
 import { installReportMacros, runReport, runSql, type StatementCache } from '../server/core/reports/registry.ts';
 import { buildApp } from '../server/app.ts';
+import { openDatabase, type Database } from '../server/core/db/database.ts';
 import { DEMO_CANONICAL, DT_SAMPLES, createTestDb, type TestDb } from './helpers.ts';
 import { signIn } from './session.ts';
 
@@ -27,6 +29,23 @@ async function freshRun(name: string, raw: Record<string, string> = {}) {
   }
 }
 
+describe('the database file', () => {
+  it('runs DuckDB with the threads and memory limit it is given, 2 threads and 2 GB by default', async () => {
+    const setting = async (db: Database, name: string) =>
+      (await db.connection.runAndReadAll('SELECT current_setting($name)::VARCHAR AS v', { name })).getRowObjectsJson()[0]!.v;
+    // HANDOFF_DB_THREADS and HANDOFF_DB_MEMORY override the defaults for the server.
+    expect(await setting(t.db, 'threads')).toBe(process.env.HANDOFF_DB_THREADS ?? '2');
+    if (!process.env.HANDOFF_DB_MEMORY) expect(await setting(t.db, 'memory_limit')).toMatch(/^1\.8 GiB$|^2\.0 GB$|^1907\.3 MiB$/);
+    const other = await openDatabase(path.join(t.dir, 'settings.duckdb'), { threads: 1, memoryLimit: '512MB' });
+    try {
+      expect(await setting(other, 'threads')).toBe('1');
+      expect(await setting(other, 'memory_limit')).toMatch(/^488\.2 MiB$|^512\.0 MB$/);
+    } finally {
+      other.close();
+    }
+  });
+});
+
 describe('report service', () => {
   it('serves the new dataset after an import, although its statements were prepared on the old one', async () => {
     const service = await createReportService(t.db, { cacheEntries: 0, poolSize: 1 });
@@ -38,6 +57,21 @@ describe('report service', () => {
       expect(after.rows).not.toStrictEqual(before.rows);
       expect(after.rows).toStrictEqual((await freshRun('contacts_by_status')).rows);
       expect(after.datasetVersion).toBe(before.datasetVersion + 1);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('runs identical concurrent requests once: every caller gets the one result', async () => {
+    const service = await createReportService(t.db, { cacheEntries: 0 });
+    try {
+      const same = await Promise.all([1, 2, 3].map(() => service.run('funnel', { from: '2026-01-01' })));
+      expect(same[1]!.result).toBe(same[0]!.result);
+      expect(same[2]!.result).toBe(same[0]!.result);
+      // Without a cache, calls one after another each run the query: different result objects.
+      const later = await service.run('funnel', { from: '2026-01-01' });
+      expect(later.result).not.toBe(same[0]!.result);
+      expect(later.result).toStrictEqual(same[0]!.result);
     } finally {
       service.close();
     }
