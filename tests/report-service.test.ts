@@ -77,6 +77,22 @@ describe('report service', () => {
     }
   });
 
+  it('caches by the parameters as bound: a default, a relative date and the same date written out are one entry', async () => {
+    const service = await createReportService(t.db);
+    try {
+      const first = await service.run('funnel', {});
+      expect(first.cached).toBe(false);
+      const from = first.result.params.from as string;
+      expect(from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect((await service.run('funnel', { from })).cached).toBe(true);
+      expect((await service.run('funnel', { from: 'as_of-89d', compare: 'none' })).cached).toBe(true);
+      expect((await service.run('funnel', { from, compare: 'previous' })).cached).toBe(false);
+      expect((await service.run('funnel', {}, 'leader')).cached).toBe(false);
+    } finally {
+      service.close();
+    }
+  });
+
   it('prepares afresh after an interrupted run and gives the same rows as an unprepared run', async () => {
     const connection = await t.db.instance.connect();
     const statements: StatementCache = new Map();

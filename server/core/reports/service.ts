@@ -1,9 +1,10 @@
-// Running reports for many callers: a small pool of read connections (each with the report macros),
+// Running reports for many callers: a small pool of read connections (each with the report macros and its own prepared statements),
 // a result cache keyed by report + normalised params + dataset version (+ role), shared in-flight
 // queries so identical concurrent requests run once, and a time limit that interrupts DuckDB.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { datasetVersion, type Database } from '../db/database.ts';
-import { datasetAsOf, installReportMacros, runReport, type DatasetStamp, type ReportResult, type StatementCache } from './registry.ts';
+import { datasetAsOf, findReport, installReportMacros, runReport, type DatasetStamp, type ReportResult, type StatementCache } from './registry.ts';
+import { normaliseParams } from './params.ts';
 
 export class ReportTimeout extends Error {
   constructor(readonly report: string, readonly seconds: number) {
@@ -133,8 +134,11 @@ export async function createReportService(db: Database, options: ReportServiceOp
         stamp = null;
         versionSeen = version;
       }
-      // Key on the raw params sorted; the result's own params (with defaults) are what it reports.
-      const key = JSON.stringify([name, scope, version, Object.entries(raw).filter(([, v]) => v !== undefined && v !== '').sort()]);
+      // Key on the parameters as the report will bind them (defaults filled in, relative dates
+      // resolved, in declaration order), so "from=as_of-89d", the same date written out and no
+      // "from" at all share one entry. Bad parameters are refused here, before any query.
+      const { asOf } = await currentStamp(version);
+      const key = JSON.stringify([name, scope, version, normaliseParams(findReport(name).params, raw, asOf)]);
       const hit = cache.get(key);
       if (hit) return { result: hit, cached: true };
       let pending = inFlight.get(key);
