@@ -405,19 +405,29 @@ function positiveSupport(b: Float64Array[], k: number): boolean[] {
     rows.push(row);
   }
   const basis: number[] = [...Array(r).fill(-1), ...Array.from({ length: k }, (_v, j) => 2 * k + j)];
+  // Which columns are basic, kept beside `basis`: looking it up in `basis` made every pricing step
+  // rows × columns, and a weekly demand table took 10 s in this function.
+  const isBasic = new Uint8Array(cols);
+  for (let j = 0; j < k; j++) isBasic[2 * k + j] = 1;
   const pivot = (pr: number, pc: number): void => {
     const p = rows[pr] as Float64Array;
     const pv = p[pc] as number;
     for (let c = 0; c < width; c++) p[c] = (p[c] as number) / pv;
+    // Only the pivot row's non-zero entries change other rows (x - f * 0 is x).
+    const nonZero: number[] = [];
+    for (let c = 0; c < width; c++) if ((p[c] as number) !== 0) nonZero.push(c);
     for (let i = 0; i < rows.length; i++) {
       if (i === pr) continue;
       const row = rows[i] as Float64Array;
       const f = row[pc] as number;
       if (Math.abs(f) <= EPS) continue;
-      for (let c = 0; c < width; c++) row[c] = (row[c] as number) - f * (p[c] as number);
+      for (const c of nonZero) row[c] = (row[c] as number) - f * (p[c] as number);
       row[pc] = 0;
     }
+    const previous = basis[pr] as number;
+    if (previous >= 0) isBasic[previous] = 0;
     basis[pr] = pc;
+    isBasic[pc] = 1;
   };
   // The B rows start with an artificial basic variable at 0: swap each for a real one (a degenerate pivot
   // keeps the solution feasible whatever the sign); a row with nothing left is redundant.
@@ -426,7 +436,7 @@ function positiveSupport(b: Float64Array[], k: number): boolean[] {
     const row = rows[i] as Float64Array;
     let pc = -1;
     for (let c = 0; c < cols; c++) {
-      if (Math.abs(row[c] as number) > EPS && !basis.includes(c)) {
+      if (Math.abs(row[c] as number) > EPS && !isBasic[c]) {
         pc = c;
         break;
       }
@@ -434,19 +444,26 @@ function positiveSupport(b: Float64Array[], k: number): boolean[] {
     if (pc < 0) redundant.add(i);
     else pivot(i, pc);
   }
-  // Phase 2: maximise sum(t). Reduced cost of column c: cost_c - sum over rows of cost_basis * entry.
+  // Phase 2: maximise sum(t). The reduced costs (cost_c minus the sum of cost_basis * entry over the
+  // rows) are computed once and then updated with every pivot, so pricing is one pass over a row.
+  // Any optimum gives the same answer: it has t = 1 exactly on the columns that can be positive.
   const cost = (c: number): number => (c < k ? 1 : 0);
+  const reducedCost = new Float64Array(cols);
+  for (let c = 0; c < cols; c++) {
+    let value = cost(c);
+    rows.forEach((row, i) => {
+      const bc = basis[i] as number;
+      if (!redundant.has(i) && bc >= 0) value -= cost(bc) * (row[c] as number);
+    });
+    reducedCost[c] = isBasic[c] ? 0 : value;
+  }
   for (let iteration = 0; iteration < 50 * (rows.length + cols); iteration++) {
     let entering = -1;
-    for (let c = 0; c < cols && entering < 0; c++) {
-      if (basis.includes(c)) continue;
-      let reduced = cost(c);
-      rows.forEach((row, i) => {
-        if (redundant.has(i)) return;
-        const bc = basis[i] as number;
-        if (bc >= 0) reduced -= cost(bc) * (row[c] as number);
-      });
-      if (reduced > EPS) entering = c;
+    for (let c = 0; c < cols; c++) {
+      if (!isBasic[c] && (reducedCost[c] as number) > EPS) {
+        entering = c;
+        break;
+      }
     }
     if (entering < 0) break;
     let leaving = -1;
@@ -463,6 +480,10 @@ function positiveSupport(b: Float64Array[], k: number): boolean[] {
     });
     if (leaving < 0) break; // unbounded cannot happen (t <= 1); stop safely
     pivot(leaving, entering);
+    const p = rows[leaving] as Float64Array;
+    const f = reducedCost[entering] as number;
+    for (let c = 0; c < cols; c++) if ((p[c] as number) !== 0) reducedCost[c] = (reducedCost[c] as number) - f * (p[c] as number);
+    reducedCost[entering] = 0;
   }
   const t = new Float64Array(k);
   rows.forEach((row, i) => {
