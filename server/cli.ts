@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
 function progressPrinter(): (p: ImportProgress) => void {
   if (!process.stderr.isTTY) return () => undefined;
   return (p) => {
+    if (p.note) process.stderr.write(`\n${p.note}\n`);
     const width = 30;
     const share = p.total === 0 ? 1 : p.done / p.total;
     const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');

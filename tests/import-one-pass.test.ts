@@ -136,6 +136,22 @@ describe('one-pass import', () => {
     });
   }
 
+  it('says when the load starts again row by row, so a progress bar that steps back is explained', async () => {
+    const t = await createTestDb();
+    const seen: { phase: string; done: number; note?: string }[] = [];
+    // The bad row is in the events, merged after the contacts: the one pass had finished a file.
+    const summary = await t.importAll([writeSet(GOOD_CONTACTS, [...GOOD_EVENTS.slice(0, 7), 'e7,c7,2026-03-08T11:00:00Z,coffee,m1,', ...GOOD_EVENTS.slice(8)])],
+      { onProgress: (p) => seen.push({ phase: p.phase, done: p.done, ...(p.note ? { note: p.note } : {}) }) });
+    t.close();
+    expect(summary.method).toBe('staged');
+    const noted = seen.filter((p) => p.note);
+    expect(noted).toEqual([{ phase: 'stage', done: 0, note: expect.stringMatching(/checking every row/) }]);
+    // Before the note the stage count had moved on; after it, it starts again from nothing.
+    const at = seen.findIndex((p) => p.note);
+    expect(seen.slice(0, at).some((p) => p.phase === 'stage' && p.done > 0)).toBe(true);
+    expect(seen.slice(at + 1).filter((p) => p.phase === 'stage').map((p) => p.done)).toEqual([1, 2]);
+  });
+
   it('says why it stepped aside, without the phone number a wrong cell held', async () => {
     const { shortcut } = await importBothWays([writeSet(withContact(7, contact(7, { attempts: '+92 300 7654321' })), GOOD_EVENTS)]);
     expect(shortcut.summary.method).toBe('staged');

@@ -62,6 +62,8 @@ export async function importRoutes(app: FastifyInstance, options: ImportRouteOpt
         const within = p.total > 0 ? p.done / p.total : 1;
         job.phase = p.phase;
         job.progress = Math.min(1, (index + within) / (phases.length - 1));
+        // The page shows the message under its bar: say why the bar starts again.
+        if (p.note) job.message = `${job.message.split(': ')[0]}: ${p.note}`;
       },
     }).then((summary) => {
       Object.assign(job, { state: 'ok', progress: 1, message: summary.message, summary });

@@ -25,6 +25,9 @@ export interface ImportProgress {
   done: number;
   total: number;
   file?: string;
+  /** Said once, when the work changes course: the one-pass load gave way to the row-by-row checks,
+   *  so the stage count starts again. */
+  note?: string;
 }
 
 export interface ImportOptions {
@@ -277,6 +280,7 @@ async function runImport(db: Database, inputs: string[], options: ImportOptions)
         summary.onePassAbandoned = redactContactDetails(((error as Error).message ?? String(error)).split('\n')[0]!).slice(0, 300);
         await connection.run('ROLLBACK');
         await connection.run('BEGIN TRANSACTION');
+        progress({ phase: 'stage', done: 0, total: planned.length, note: 'a row does not fit the fast load: checking every row, to name the ones that are wrong' });
       }
     }
     if (!merged) {
