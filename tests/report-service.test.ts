@@ -18,6 +18,26 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** The test database, with its connections' prepare and run watched (and able to fail on cue). */
+function spiedDatabase(spy: { onPrepare?: (sql: string) => void; onRun?: (sql: string) => void }): Database {
+  return {
+    ...t.db,
+    instance: {
+      connect: async () => {
+        const connection = await t.db.instance.connect();
+        const prepare = connection.prepare.bind(connection);
+        const runAndReadAll = connection.runAndReadAll.bind(connection);
+        connection.prepare = async (sql: string) => { spy.onPrepare?.(sql); return prepare(sql); };
+        connection.runAndReadAll = (async (sql: string, ...rest: unknown[]) => {
+          spy.onRun?.(sql);
+          return (runAndReadAll as (...args: unknown[]) => unknown)(sql, ...rest);
+        }) as typeof connection.runAndReadAll;
+        return connection;
+      },
+    } as unknown as Database['instance'],
+  };
+}
+
 /** The same report on a fresh connection that has never prepared anything. */
 async function freshRun(name: string, raw: Record<string, string> = {}) {
   const connection = await t.db.instance.connect();
@@ -88,6 +108,38 @@ describe('report service', () => {
       expect((await service.run('funnel', { from: 'as_of-89d', compare: 'none' })).cached).toBe(true);
       expect((await service.run('funnel', { from, compare: 'previous' })).cached).toBe(false);
       expect((await service.run('funnel', {}, 'leader')).cached).toBe(false);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('prepares a report once per connection, and again after an import', async () => {
+    const prepared: string[] = [];
+    const service = await createReportService(spiedDatabase({ onPrepare: (sql) => prepared.push(sql) }), { cacheEntries: 0, poolSize: 1 });
+    try {
+      const funnel = (sql: string) => sql.includes('seeker-path stages');
+      for (let i = 0; i < 3; i++) await service.run('funnel', {});
+      expect(prepared.filter(funnel)).toHaveLength(1);
+      await t.importAll([path.join(DT_SAMPLES, 'rest/users')]);
+      await service.run('funnel', {});
+      await service.run('funnel', {});
+      expect(prepared.filter(funnel)).toHaveLength(2);
+    } finally {
+      service.close();
+    }
+  });
+
+  it('tries the as-of date again after reading it failed, instead of failing every request', async () => {
+    let failures = 1;
+    const service = await createReportService(spiedDatabase({
+      onRun: (sql) => {
+        if (sql.includes('greatest(') && failures-- > 0) throw new Error('simulated read failure');
+      },
+    }), { cacheEntries: 0 });
+    try {
+      await expect(service.run('funnel', {})).rejects.toThrow(/simulated read failure/);
+      const again = await service.run('funnel', {});
+      expect(again.result.rows.length).toBeGreaterThan(0);
     } finally {
       service.close();
     }

@@ -72,13 +72,17 @@ export async function createReportService(db: Database, options: ReportServiceOp
   let stamp: Promise<DatasetStamp> | null = null;
 
   let knownVersion: number | null = null;
-  db.events.on('imported', () => { knownVersion = null; statementGeneration++; });
+  // Counts finished imports: a version read that an import overtook must not be remembered.
+  let importsSeen = 0;
+  db.events.on('imported', () => { knownVersion = null; importsSeen++; statementGeneration++; });
   async function currentVersion(): Promise<number> {
     if (knownVersion !== null) return knownVersion;
+    const before = importsSeen;
     const connection = await acquire();
     try {
-      knownVersion = await datasetVersion(connection);
-      return knownVersion;
+      const version = await datasetVersion(connection);
+      if (importsSeen === before) knownVersion = version;
+      return version;
     } finally {
       release(connection);
     }
@@ -86,7 +90,7 @@ export async function createReportService(db: Database, options: ReportServiceOp
 
   async function currentStamp(version: number): Promise<DatasetStamp> {
     if (!stamp) {
-      stamp = (async () => {
+      const pending = (async () => {
         const connection = await acquire();
         try {
           return { version, asOf: await datasetAsOf(connection) };
@@ -94,6 +98,9 @@ export async function createReportService(db: Database, options: ReportServiceOp
           release(connection);
         }
       })();
+      stamp = pending;
+      // A failed read is not kept: the next request tries again.
+      pending.catch(() => { if (stamp === pending) stamp = null; });
     }
     return stamp;
   }
@@ -105,15 +112,16 @@ export async function createReportService(db: Database, options: ReportServiceOp
     // being prepared, or between two statements of a report, is lost. So past the limit, interrupt
     // again until the run gives up.
     let interrupting: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       connection.interrupt();
       interrupting = setInterval(() => connection.interrupt(), INTERRUPT_REPEAT_MS);
     }, timeoutMs);
-    const started = Date.now();
     try {
       return await runReport(connection, name, raw, datasetStampNow, statementsOf(connection));
     } catch (error) {
-      if (Date.now() - started >= timeoutMs && /interrupt/i.test((error as Error).message)) {
+      if (timedOut && /interrupt/i.test((error as Error).message)) {
         throw new ReportTimeout(name, timeoutMs / 1000);
       }
       throw error;
