@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row, SuppressionSpec } from './suppression.ts';
-import { ALL, HIDDEN, reportRowsForRole, suppressSmallCounts, SuppressionSpecError, validateSuppressionSpec } from './suppression.ts';
+import { ALL, HIDDEN, positiveSupport, reportRowsForRole, suppressSmallCounts, SuppressionSpecError, validateSuppressionSpec } from './suppression.ts';
 
 const SMALL = '<5';
 const dim = (name: string) => ({ name, kind: 'dimension' as const });
@@ -511,5 +511,78 @@ describe('reportRowsForRole', () => {
 
   it.each(['marketer', 'leader'] as const)('%s is refused a contact-level report', (role) => {
     expect(reportRowsForRole(role, { ...report, name: 'duplicates', level: 'contact-level' }, rows)).toEqual({ access: 'forbidden' });
+  });
+});
+
+// The audit's LP (positiveSupport) finds which coordinates of { B z = 0, z >= 0 } can be positive.
+// Independent answer: every such z is a sum of non-negative circuits (solutions with minimal support),
+// so the coordinates that can be positive are the union of the supports of the circuits that are
+// positive everywhere on their support. Circuits of a small B are found by brute force over column
+// subsets whose kernel is one-dimensional.
+function supportByCircuits(b: number[][], k: number): boolean[] {
+  const movable = new Array<boolean>(k).fill(false);
+  for (let mask = 1; mask < 1 << k; mask++) {
+    const columns = [...Array(k).keys()].filter((j) => mask & (1 << j));
+    const kernel = kernelVector(b.map((row) => columns.map((j) => row[j]!)), columns.length);
+    if (!kernel) continue;
+    const positive = kernel.every((v) => v > 1e-9);
+    const negative = kernel.every((v) => v < -1e-9);
+    if (positive || negative) for (const j of columns) movable[j] = true;
+  }
+  return movable;
+}
+
+/** The kernel's basis vector when the kernel is exactly one-dimensional, else null (plain Gauss–Jordan). */
+function kernelVector(a: number[][], n: number): number[] | null {
+  const m = a.map((row) => [...row]);
+  const pivotOf: number[] = [];
+  let r = 0;
+  for (let c = 0; c < n && r < m.length; c++) {
+    let best = r;
+    for (let i = r + 1; i < m.length; i++) if (Math.abs(m[i]![c]!) > Math.abs(m[best]![c]!)) best = i;
+    if (Math.abs(m[best]![c]!) < 1e-9) continue;
+    [m[r], m[best]] = [m[best]!, m[r]!];
+    const p = m[r]!;
+    const pv = p[c]!;
+    for (let j = 0; j < n; j++) p[j] = p[j]! / pv;
+    for (let i = 0; i < m.length; i++) {
+      if (i === r) continue;
+      const f = m[i]![c]!;
+      for (let j = 0; j < n; j++) m[i]![j] = m[i]![j]! - f * p[j]!;
+    }
+    pivotOf[c] = r;
+    r++;
+  }
+  const free = [...Array(n).keys()].filter((c) => pivotOf[c] === undefined);
+  if (free.length !== 1) return null;
+  const v = new Array<number>(n).fill(0);
+  v[free[0]!] = 1;
+  for (let c = 0; c < n; c++) if (pivotOf[c] !== undefined) v[c] = -m[pivotOf[c]!]![free[0]!]!;
+  return v;
+}
+
+describe('the audit LP', () => {
+  it('finds the coordinates that can be positive, as circuits do, on 3,000 random small systems', () => {
+    const random = prng(20261126);
+    let someMovable = 0;
+    let someFixed = 0;
+    for (let trial = 0; trial < 3000; trial++) {
+      const k = 1 + Math.floor(random() * 7);
+      const rows = 1 + Math.floor(random() * 4);
+      // Sums of cells as the audit builds them: mostly 0 and ±1, now and then a 2 or a repeated row.
+      const b = Array.from({ length: rows }, () => Array.from({ length: k }, () => {
+        const x = random();
+        return x < 0.45 ? 0 : x < 0.7 ? 1 : x < 0.95 ? -1 : 2;
+      }));
+      if (rows > 1 && random() < 0.1) b[rows - 1] = [...b[0]!];
+      const expected = supportByCircuits(b, k);
+      const found = positiveSupport(b.map((row) => Float64Array.from(row)), k);
+      expect(found, JSON.stringify(b)).toEqual(expected);
+      someMovable += expected.some(Boolean) ? 1 : 0;
+      someFixed += expected.some((x) => !x) ? 1 : 0;
+    }
+    // Both answers occur often, so the comparison means something.
+    expect(someMovable).toBeGreaterThan(500);
+    expect(someFixed).toBeGreaterThan(500);
   });
 });

@@ -383,8 +383,9 @@ function rref(matrix: Float64Array[], n: number): number[] {
 
 /** Which columns of { B z = 0, z >= 0 } can be strictly positive (the largest support of a solution).
  *  LP: maximise sum(t) with z = t + u, B z = 0, t + v = 1, t, u, v >= 0; at the optimum t_k = 1 exactly for
- *  the columns that can be positive (the sum of solutions is a solution). Dense tableau, Bland's rule. */
-function positiveSupport(b: Float64Array[], k: number): boolean[] {
+ *  the columns that can be positive (the sum of solutions is a solution). Dense tableau, Bland's rule.
+ *  Exported for its property test (suppression.test.ts), which checks it against circuits. */
+export function positiveSupport(b: Float64Array[], k: number): boolean[] {
   const r = b.length;
   const cols = 3 * k; // t | u | v
   const width = cols + 1; // + right-hand side
