@@ -38,6 +38,13 @@ function spiedDatabase(spy: { onPrepare?: (sql: string) => void; onRun?: (sql: s
   };
 }
 
+/** The slow test query's answer, counted in plain loops: pairs (a, b) in 0..2999 whose sum is a multiple of m. */
+function pairsSummingToMultipleOf(m: number): number {
+  let n = 0;
+  for (let a = 0; a < 3000; a++) for (let b = 0; b < 3000; b++) if ((a + b) % m === 0) n++;
+  return n;
+}
+
 /** The same report on a fresh connection that has never prepared anything. */
 async function freshRun(name: string, raw: Record<string, string> = {}) {
   const connection = await t.db.instance.connect();
@@ -156,12 +163,11 @@ describe('report service', () => {
       clearTimeout(timer);
       expect(statements.has(slow)).toBe(false);
       const again = await runSql(connection, slow, { m: 7 }, statements);
-      const expected = (() => { let n = 0; for (let a = 0; a < 3000; a++) for (let b = 0; b < 3000; b++) if ((a + b) % 7 === 0) n++; return n; })();
-      expect(again.rows).toStrictEqual([{ n: expected }]);
+      expect(again.rows).toStrictEqual([{ n: pairsSummingToMultipleOf(7) }]);
       expect(statements.has(slow)).toBe(true);
       // Reused with another value, the statement binds it anew.
       const other = await runSql(connection, slow, { m: 11 }, statements);
-      expect(other.rows).toStrictEqual([{ n: (() => { let n = 0; for (let a = 0; a < 3000; a++) for (let b = 0; b < 3000; b++) if ((a + b) % 11 === 0) n++; return n; })() }]);
+      expect(other.rows).toStrictEqual([{ n: pairsSummingToMultipleOf(11) }]);
     } finally {
       for (const prepared of statements.values()) prepared.destroySync();
       connection.closeSync();
